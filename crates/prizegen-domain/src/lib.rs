@@ -1,0 +1,13 @@
+//! prizegen's pure domain: the fair-randomness algorithm, the games' rules and money.
+//!
+//! Nothing here does I/O. The services are thin HTTP adapters around these functions, so every
+//! rule can be tested exhaustively and every draw can be re-verified offline (`prizegen verify`).
+//!
+//! Where to look:
+//! - [`fairness`]: server seeds, commitments, per-service keys, the HMAC byte stream, `uniform(n)`;
+//! - [`games`]: one module per game with its letters, numbers and rules steps and its odds;
+//! - [`money`]: integer pence and prizes.
+
+pub mod fairness;
+pub mod games;
+pub mod money;
