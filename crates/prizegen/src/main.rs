@@ -1,1 +1,5 @@
-fn main() {}
+//! The `prizegen` binary; everything is in the library.
+
+fn main() -> std::process::ExitCode {
+    prizegen::cli::main()
+}

@@ -1,0 +1,78 @@
+//! Assembling one service: its routes plus the common ones, its identity and lifecycle.
+//! The CLI and the tests both start services through here.
+
+use crate::frontend::{Frontend, FrontendConfig, FrontendReadiness};
+use crate::server::health::AlwaysReady;
+use crate::server::{self, Identity, Lifecycle, Metrics, ServeOptions};
+use prizegen_domain::fairness::Service;
+use prizegen_domain::games::Impl;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// The front end's version, its "implementation" in `served_by`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// No request may take longer than this, whatever hangs underneath.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A service ready to serve.
+pub struct App {
+    /// Who it is.
+    pub identity: Arc<Identity>,
+    /// All its routes and middleware.
+    pub router: axum::Router,
+    /// Its draining flag, shared with `/readyz`.
+    pub lifecycle: Arc<Lifecycle>,
+}
+
+impl App {
+    /// Serves on `listener` until `shutdown`, then drains (see [`server::serve`]).
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()>,
+        options: ServeOptions,
+    ) {
+        server::serve(listener, self.router, shutdown, self.lifecycle, options).await;
+    }
+}
+
+/// Services 2–4.
+pub fn generator(service: Service, imp: Impl, instance: Option<String>) -> anyhow::Result<App> {
+    let identity = Arc::new(Identity::new(service.as_str(), imp.as_str(), instance)?);
+    let routes = match service {
+        Service::Letters => crate::letters::routes(imp),
+        Service::Numbers => crate::numbers::routes(imp),
+        Service::Rules => crate::rules::routes(imp),
+    };
+    let metrics = Arc::new(Metrics::new(|_| {}));
+    let lifecycle = Arc::new(Lifecycle::default());
+    let router = server::with_common_routes(
+        routes,
+        identity.clone(),
+        lifecycle.clone(),
+        Arc::new(AlwaysReady),
+        metrics,
+        REQUEST_TIMEOUT,
+    );
+    Ok(App { identity, router, lifecycle })
+}
+
+/// Service 1: opens the database (migrating it) and loads the current seed.
+pub async fn frontend(config: &FrontendConfig, instance: Option<String>) -> anyhow::Result<App> {
+    let identity = Arc::new(Identity::new("frontend", VERSION, instance)?);
+    let metrics = Arc::new(Metrics::new(|_| {}));
+    let front = Arc::new(Frontend::start(config, identity.clone(), metrics.clone()).await?);
+    let lifecycle = Arc::new(Lifecycle::default());
+    let router = server::with_common_routes(
+        front.clone().routes(),
+        identity.clone(),
+        lifecycle.clone(),
+        Arc::new(FrontendReadiness(front)),
+        metrics,
+        REQUEST_TIMEOUT,
+    );
+    Ok(App { identity, router, lifecycle })
+}

@@ -1,0 +1,224 @@
+//! Flags and their environment fallbacks. The names are fixed by SPEC §1.
+
+use crate::frontend::FrontendConfig;
+use crate::store::DatabaseUrl;
+use crate::telemetry::LogFormat;
+use clap::{Args, Parser, Subcommand};
+use prizegen_domain::games::Impl;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Parser, Debug)]
+#[command(name = "prizegen", version, about = "Verifiably fair random prizes, served by four HTTP services")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Log lines as text or JSON.
+    #[arg(long, env = "PRIZEGEN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run all four services on loopback with an embedded SQLite database, and print the URL.
+    Up(UpArgs),
+    /// Run one service (what containers do).
+    Serve {
+        #[command(subcommand)]
+        service: ServeCommand,
+    },
+    /// Re-check draws offline from their revealed server seed.
+    Verify(VerifyArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ServeCommand {
+    /// Service 1: pages, public API, database.
+    Frontend(FrontendArgs),
+    /// Service 2: random letters.
+    Letters(GeneratorArgs),
+    /// Service 3: random numbers.
+    Numbers(GeneratorArgs),
+    /// Service 4: game rules.
+    Rules(GeneratorArgs),
+}
+
+/// How a service shuts down.
+#[derive(Args, Debug, Clone)]
+pub struct LifecycleArgs {
+    /// After SIGTERM, keep serving (while /readyz says 503) this long so load balancers notice.
+    #[arg(long, env = "PRIZEGEN_DRAIN_DELAY", value_parser = parse_duration, default_value = "0s")]
+    pub drain_delay: Duration,
+    /// The longest wait for in-flight requests after that, before connections are cut.
+    #[arg(long, env = "PRIZEGEN_SHUTDOWN_TIMEOUT", value_parser = parse_duration, default_value = "10s")]
+    pub shutdown_timeout: Duration,
+}
+
+#[derive(Args, Debug)]
+pub struct UpArgs {
+    /// The front end's address.
+    #[arg(long, env = "PRIZEGEN_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Where draws are stored.
+    #[arg(long, env = "PRIZEGEN_DATABASE_URL", default_value = "sqlite://prizegen.db")]
+    pub database_url: DatabaseUrl,
+    /// The letters implementation.
+    #[arg(long, env = "PRIZEGEN_LETTERS_IMPL", default_value = "v1")]
+    pub letters_impl: Impl,
+    /// The numbers implementation.
+    #[arg(long, env = "PRIZEGEN_NUMBERS_IMPL", default_value = "v1")]
+    pub numbers_impl: Impl,
+    /// The rules implementation.
+    #[arg(long, env = "PRIZEGEN_RULES_IMPL", default_value = "v1")]
+    pub rules_impl: Impl,
+    /// Deadline of each call between services.
+    #[arg(long, env = "PRIZEGEN_CALL_TIMEOUT", value_parser = parse_duration, default_value = "2s")]
+    pub call_timeout: Duration,
+    #[command(flatten)]
+    pub lifecycle: LifecycleArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct FrontendArgs {
+    /// Address to listen on.
+    #[arg(long, env = "PRIZEGEN_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Where draws are stored.
+    #[arg(long, env = "PRIZEGEN_DATABASE_URL", default_value = "sqlite://prizegen.db")]
+    pub database_url: DatabaseUrl,
+    /// Base URL of the letters service.
+    #[arg(long, env = "PRIZEGEN_LETTERS_URL", default_value = "http://127.0.0.1:8081")]
+    pub letters_url: String,
+    /// Base URL of the numbers service.
+    #[arg(long, env = "PRIZEGEN_NUMBERS_URL", default_value = "http://127.0.0.1:8082")]
+    pub numbers_url: String,
+    /// Base URL of the rules service.
+    #[arg(long, env = "PRIZEGEN_RULES_URL", default_value = "http://127.0.0.1:8083")]
+    pub rules_url: String,
+    /// Deadline of each call to services 2–4.
+    #[arg(long, env = "PRIZEGEN_CALL_TIMEOUT", value_parser = parse_duration, default_value = "2s")]
+    pub call_timeout: Duration,
+    /// This instance's name in `x-served-by` (default: `frontend-<4 hex>`).
+    #[arg(long, env = "PRIZEGEN_INSTANCE")]
+    pub instance: Option<String>,
+    #[command(flatten)]
+    pub lifecycle: LifecycleArgs,
+}
+
+impl GeneratorArgs {
+    /// `--listen`, or the service's default port on loopback (the front end's default URLs).
+    pub fn listen_or_default(&self, service: prizegen_domain::fairness::Service) -> SocketAddr {
+        use prizegen_domain::fairness::Service;
+        let port = match service {
+            Service::Letters => 8081,
+            Service::Numbers => 8082,
+            Service::Rules => 8083,
+        };
+        self.listen.unwrap_or(SocketAddr::from(([127, 0, 0, 1], port)))
+    }
+}
+
+impl FrontendArgs {
+    /// The front end's configuration, with the operator token from the environment.
+    pub fn config(&self) -> anyhow::Result<FrontendConfig> {
+        Ok(FrontendConfig {
+            database: self.database_url.clone(),
+            letters_url: self.letters_url.clone(),
+            numbers_url: self.numbers_url.clone(),
+            rules_url: self.rules_url.clone(),
+            call_timeout: self.call_timeout,
+            admin_token: admin_token_from_env()?,
+        })
+    }
+}
+
+/// Services 2–4.
+#[derive(Args, Debug)]
+pub struct GeneratorArgs {
+    /// Address to listen on [default: 127.0.0.1:8081 letters, :8082 numbers, :8083 rules].
+    #[arg(long, env = "PRIZEGEN_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Which implementation to run.
+    #[arg(long = "impl", env = "PRIZEGEN_IMPL", default_value = "v1")]
+    pub imp: Impl,
+    /// This instance's name in `x-served-by` (default: `<service>-<4 hex>`).
+    #[arg(long, env = "PRIZEGEN_INSTANCE")]
+    pub instance: Option<String>,
+    #[command(flatten)]
+    pub lifecycle: LifecycleArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// A draw as JSON, a list of draws, or `{"draws": [...]}` (as the API returns them);
+    /// `-` for standard input.
+    #[arg(default_value = "-")]
+    pub file: PathBuf,
+    /// The revealed server seed (hex), for draws that do not carry it yet.
+    #[arg(long)]
+    pub server_seed: Option<String>,
+}
+
+/// `PRIZEGEN_ADMIN_TOKEN`, or the contents of the file `PRIZEGEN_ADMIN_TOKEN_FILE` names.
+pub fn admin_token_from_env() -> anyhow::Result<Option<String>> {
+    use anyhow::Context;
+    if let Ok(token) = std::env::var("PRIZEGEN_ADMIN_TOKEN") {
+        return Ok(Some(token.trim().to_owned()).filter(|t| !t.is_empty()));
+    }
+    match std::env::var_os("PRIZEGEN_ADMIN_TOKEN_FILE") {
+        Some(path) => {
+            let token = std::fs::read_to_string(&path).with_context(|| {
+                format!("reading PRIZEGEN_ADMIN_TOKEN_FILE {}", PathBuf::from(&path).display())
+            })?;
+            Ok(Some(token.trim().to_owned()).filter(|t| !t.is_empty()))
+        }
+        None => Ok(None),
+    }
+}
+
+/// `2s`, `500ms`, `1m`, or a bare number of seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number.parse().map_err(|_| format!("{text:?} is not a duration like 2s or 500ms"))?;
+    let seconds = match unit.trim() {
+        "" | "s" => value,
+        "ms" => value / 1000.0,
+        "m" => value * 60.0,
+        other => return Err(format!("unknown unit {other:?} in {text:?}; use ms, s or m")),
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use prizegen_domain::fairness::Service;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert!(parse_duration("fast").is_err());
+        assert!(parse_duration("3h").is_err());
+    }
+
+    #[test]
+    fn flags_parse_as_documented() {
+        let cli =
+            Cli::try_parse_from(["prizegen", "serve", "letters", "--impl", "v2", "--listen", "0.0.0.0:9000"])
+                .unwrap();
+        let Command::Serve { service: ServeCommand::Letters(args) } = cli.command else { panic!("letters") };
+        assert_eq!(args.imp, Impl::V2);
+        assert_eq!(args.listen_or_default(Service::Letters).port(), 9000);
+        let cli = Cli::try_parse_from(["prizegen", "serve", "rules"]).unwrap();
+        let Command::Serve { service: ServeCommand::Rules(args) } = cli.command else { panic!("rules") };
+        assert_eq!(args.listen_or_default(Service::Rules).port(), 8083);
+        assert_eq!(args.listen_or_default(Service::Numbers).port(), 8082);
+        assert!(Cli::try_parse_from(["prizegen", "serve", "letters", "--impl", "v3"]).is_err());
+    }
+}

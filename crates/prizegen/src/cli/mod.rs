@@ -1,0 +1,105 @@
+//! The command line: `prizegen up`, `prizegen serve <service>`, `prizegen verify`.
+//! Every flag has an environment fallback (SPEC §1), so containers configure by environment.
+
+mod args;
+mod up;
+mod verify;
+
+use crate::app;
+use crate::server::ServeOptions;
+use args::{Cli, Command, ServeCommand};
+use clap::Parser;
+use prizegen_domain::fairness::Service;
+use std::process::ExitCode;
+
+/// Parses the command line and runs it.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    crate::telemetry::init(cli.log_format);
+    if let Command::Verify(args) = &cli.command {
+        return verify::run(args);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("prizegen: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "prizegen stopped");
+            eprintln!("prizegen: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Up(args) => up::run(args).await,
+        Command::Serve { service } => serve(service).await,
+        Command::Verify(_) => unreachable!("handled without a runtime"),
+    }
+}
+
+async fn serve(command: ServeCommand) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let (app, listen, lifecycle) = match command {
+        ServeCommand::Frontend(args) => {
+            let config = args.config()?;
+            (app::frontend(&config, args.instance.clone()).await?, args.listen, args.lifecycle)
+        }
+        ServeCommand::Letters(args) => generator(Service::Letters, args)?,
+        ServeCommand::Numbers(args) => generator(Service::Numbers, args)?,
+        ServeCommand::Rules(args) => generator(Service::Rules, args)?,
+    };
+    let listener =
+        tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    tracing::info!(
+        service = app.identity.service,
+        served_by = %app.identity.served_by(),
+        address = %listener.local_addr()?,
+        "serving"
+    );
+    app.serve(listener, shutdown_signal(), lifecycle.options()).await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn generator(
+    service: Service,
+    args: args::GeneratorArgs,
+) -> anyhow::Result<(app::App, std::net::SocketAddr, args::LifecycleArgs)> {
+    let listen = args.listen_or_default(service);
+    Ok((app::generator(service, args.imp, args.instance)?, listen, args.lifecycle))
+}
+
+/// Completes on SIGTERM (how orchestrators stop containers) or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+impl args::LifecycleArgs {
+    fn options(&self) -> ServeOptions {
+        ServeOptions { drain_delay: self.drain_delay, shutdown_timeout: self.shutdown_timeout }
+    }
+}

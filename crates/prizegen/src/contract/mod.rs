@@ -1,0 +1,68 @@
+//! The internal contract between the front end and services 2–4, version 1.
+//!
+//! Paths are `/v1/<service>/<game>`; the body is JSON. The `/v1` names the *contract*, not the
+//! implementation: v1 and v2 instances of letters, numbers and rules all serve `/v1`, and every
+//! rules implementation accepts what every letters and numbers implementation returns, so
+//! instances of mixed versions interoperate during a rolling update. Within `/v1` changes are
+//! additive only (new optional fields, new games); a breaking change gets `/v2` served beside
+//! `/v1` until no caller uses `/v1`. See `docs/contract.md`.
+//!
+//! The implementation that answered is in the `x-served-by` response header.
+
+pub mod account_prize;
+
+use crate::server::ApiError;
+use prizegen_domain::fairness::{ServiceKey, Stream};
+use prizegen_domain::money;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Body of a letters or numbers call.
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GenerateRequest {
+    /// The service's key for this draw, 64 hex digits. Without it the service draws a key from
+    /// the OS (an unverifiable draw, for trying the service by hand).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+
+/// The stream a generator or the rules read: from the given key, or from a random one.
+pub fn stream_for(key: Option<&str>) -> Result<Stream, ApiError> {
+    let key = match key {
+        Some(hex) => {
+            ServiceKey::from_hex(hex).map_err(|e| ApiError::invalid("invalid_key", e.to_string()))?
+        }
+        None => {
+            let mut bytes = [0u8; 32];
+            getrandom::fill(&mut bytes).map_err(|e| {
+                tracing::error!(error = %e, "the OS random source failed");
+                ApiError::new(http::StatusCode::INTERNAL_SERVER_ERROR, "internal", "no randomness available")
+            })?;
+            ServiceKey::from_bytes(bytes)
+        }
+    };
+    Ok(Stream::new(&key))
+}
+
+/// A prize on the wire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Prize {
+    /// Integer pence.
+    pub amount_pence: u64,
+    /// What the player sees, e.g. `£100`.
+    pub label: String,
+}
+
+impl From<money::Prize> for Prize {
+    fn from(prize: money::Prize) -> Self {
+        Self { amount_pence: prize.amount_pence.0, label: prize.label }
+    }
+}
+
+impl From<Prize> for money::Prize {
+    fn from(prize: Prize) -> Self {
+        Self { amount_pence: money::Pence(prize.amount_pence), label: prize.label }
+    }
+}

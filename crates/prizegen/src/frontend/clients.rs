@@ -1,0 +1,253 @@
+//! Calls from the front end to services 2–4: pooled keep-alive HTTP/1.1 connections built once,
+//! a deadline on every call, one retry on a transport error (every call on the internal contract
+//! is a pure function of its request, so repeating it is safe), and errors that name the service.
+
+use crate::server::identity::{REQUEST_ID, served_by_from_header};
+use crate::server::{Metrics, RequestId};
+use bytes::Bytes;
+use http::{Request, StatusCode, header};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::{Client, connect::HttpConnector};
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+use prizegen_domain::fairness::Service;
+use serde::{Serialize, de::DeserializeOwned};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Why a call to a dependency failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DependencyError {
+    /// No answer before the deadline.
+    #[error("{service} did not answer within {timeout:?}")]
+    Timeout {
+        /// Which service.
+        service: Service,
+        /// The deadline that passed.
+        timeout: Duration,
+    },
+    /// Could not connect, or the connection broke.
+    #[error("{service} is unreachable at {url}: {cause}")]
+    Unreachable {
+        /// Which service.
+        service: Service,
+        /// Its configured base URL.
+        url: String,
+        /// The transport error.
+        cause: String,
+    },
+    /// It answered with a 5xx (it is draining, overloaded or failing).
+    #[error("{service} answered {status}")]
+    Failing {
+        /// Which service.
+        service: Service,
+        /// Its status.
+        status: StatusCode,
+    },
+    /// It answered something outside the contract: a 4xx, a body that does not parse, or the
+    /// wrong service behind the URL. A bug or a misconfiguration, not an outage.
+    #[error("{service} broke the internal contract: {detail}")]
+    Contract {
+        /// Which service.
+        service: Service,
+        /// What was wrong.
+        detail: String,
+    },
+}
+
+impl DependencyError {
+    /// Which service failed.
+    pub fn service(&self) -> Service {
+        match self {
+            Self::Timeout { service, .. }
+            | Self::Unreachable { service, .. }
+            | Self::Failing { service, .. }
+            | Self::Contract { service, .. } => *service,
+        }
+    }
+
+    fn outcome_label(&self) -> &'static str {
+        match self {
+            Self::Timeout { .. } => "timeout",
+            Self::Unreachable { .. } => "unreachable",
+            Self::Failing { .. } => "failing",
+            Self::Contract { .. } => "contract",
+        }
+    }
+}
+
+/// A successful call: the answer and who served it (`<impl>@<instance>`).
+pub struct Answer<T> {
+    /// The parsed body.
+    pub body: T,
+    /// From `x-served-by`.
+    pub served_by: String,
+}
+
+/// One dependency: its base URL and a shared connection pool.
+#[derive(Clone)]
+pub struct ServiceClient {
+    service: Service,
+    base: Arc<str>,
+    client: Client<HttpConnector, Full<Bytes>>,
+    timeout: Duration,
+    metrics: Arc<Metrics>,
+}
+
+impl ServiceClient {
+    /// A client for `service` at `base_url` (e.g. `http://127.0.0.1:8081`).
+    pub fn new(service: Service, base_url: &str, timeout: Duration, metrics: Arc<Metrics>) -> Self {
+        let mut connector = HttpConnector::new();
+        connector.set_nodelay(true);
+        connector.set_connect_timeout(Some(timeout));
+        let client = Client::builder(TokioExecutor::new())
+            .pool_timer(TokioTimer::new())
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build(connector);
+        Self { service, base: base_url.trim_end_matches('/').into(), client, timeout, metrics }
+    }
+
+    /// Which service this calls.
+    pub fn service(&self) -> Service {
+        self.service
+    }
+
+    /// POSTs `body` as JSON to `path` and parses the JSON answer, within the deadline.
+    pub async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        request_id: &RequestId,
+    ) -> Result<Answer<T>, DependencyError> {
+        let started = Instant::now();
+        let json = serde_json::to_vec(body).map(Bytes::from).map_err(|e| self.contract(e.to_string()))?;
+        let outcome =
+            tokio::time::timeout(self.timeout, self.exchange(path, json, request_id)).await.unwrap_or_else(
+                |_| Err(DependencyError::Timeout { service: self.service, timeout: self.timeout }),
+            );
+        let label = match &outcome {
+            Ok(_) => "ok",
+            Err(e) => e.outcome_label(),
+        };
+        self.metrics.observe_dependency(self.service.as_str(), label, started.elapsed().as_secs_f64());
+        outcome
+    }
+
+    /// GETs `/healthz` and returns who answered, for the games list and readiness details.
+    pub async fn served_by(&self, request_id: &RequestId) -> Result<String, DependencyError> {
+        let request = self.request(http::Method::GET, "/healthz", Bytes::new(), request_id)?;
+        let response = tokio::time::timeout(self.timeout, self.client.request(request))
+            .await
+            .map_err(|_| DependencyError::Timeout { service: self.service, timeout: self.timeout })?
+            .map_err(|e| self.unreachable(&e))?;
+        self.served_by_of(&response)
+    }
+
+    async fn exchange<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        json: Bytes,
+        request_id: &RequestId,
+    ) -> Result<Answer<T>, DependencyError> {
+        let mut attempt = 0;
+        let response = loop {
+            let request = self.request(http::Method::POST, path, json.clone(), request_id)?;
+            match self.client.request(request).await {
+                Ok(response) => break response,
+                // A pooled connection the server had just closed, or a refused connect to one
+                // replica behind a service address: try once more.
+                Err(error) if attempt == 0 => {
+                    tracing::debug!(service = %self.service, %error, "retrying after a transport error");
+                    attempt += 1;
+                }
+                Err(error) => return Err(self.unreachable(&error)),
+            }
+        };
+        let status = response.status();
+        let served_by = self.served_by_of(&response)?;
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| DependencyError::Unreachable {
+                service: self.service,
+                url: self.base.to_string(),
+                cause: e.to_string(),
+            })?
+            .to_bytes();
+        if status.is_server_error() {
+            return Err(DependencyError::Failing { service: self.service, status });
+        }
+        if !status.is_success() {
+            let text = String::from_utf8_lossy(&body[..body.len().min(300)]).into_owned();
+            return Err(self.contract(format!("{status} {text}")));
+        }
+        let parsed =
+            serde_json::from_slice(&body).map_err(|e| self.contract(format!("unreadable answer: {e}")))?;
+        Ok(Answer { body: parsed, served_by })
+    }
+
+    fn request(
+        &self,
+        method: http::Method,
+        path: &str,
+        body: Bytes,
+        request_id: &RequestId,
+    ) -> Result<Request<Full<Bytes>>, DependencyError> {
+        Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.base))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(&REQUEST_ID, request_id.as_str())
+            .body(Full::new(body))
+            .map_err(|e| self.contract(format!("bad URL {}{path}: {e}", self.base)))
+    }
+
+    fn served_by_of<B>(&self, response: &http::Response<B>) -> Result<String, DependencyError> {
+        response
+            .headers()
+            .get(&crate::server::identity::SERVED_BY)
+            .and_then(|value| served_by_from_header(value, self.service.as_str()))
+            .ok_or_else(|| {
+                let got = response.headers().get(&crate::server::identity::SERVED_BY);
+                self.contract(format!(
+                    "x-served-by is {got:?}: is {} really the {} service?",
+                    self.base, self.service
+                ))
+            })
+    }
+
+    fn unreachable(&self, error: &hyper_util::client::legacy::Error) -> DependencyError {
+        // The legacy client wraps the useful cause; show the innermost.
+        let mut cause: &dyn std::error::Error = error;
+        while let Some(inner) = cause.source() {
+            cause = inner;
+        }
+        DependencyError::Unreachable {
+            service: self.service,
+            url: self.base.to_string(),
+            cause: cause.to_string(),
+        }
+    }
+
+    fn contract(&self, detail: String) -> DependencyError {
+        DependencyError::Contract { service: self.service, detail }
+    }
+}
+
+/// The three dependencies of the front end.
+#[derive(Clone)]
+pub struct Dependencies {
+    /// Service 2.
+    pub letters: ServiceClient,
+    /// Service 3.
+    pub numbers: ServiceClient,
+    /// Service 4.
+    pub rules: ServiceClient,
+}
+
+impl Dependencies {
+    /// All three, in order.
+    pub fn all(&self) -> [&ServiceClient; 3] {
+        [&self.letters, &self.numbers, &self.rules]
+    }
+}

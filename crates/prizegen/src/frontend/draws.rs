@@ -1,0 +1,236 @@
+//! Making a draw: the one use case behind both `POST /api/v1/draws` and the Draw button.
+//!
+//! Take a nonce, derive the keys, let the services play, store the draw. The database decides
+//! every race: a taken account number means "draw again with the next nonce" (recorded in the
+//! draw's `collided_nonces`), a rotated seed means "draw again with the new seed", a repeated
+//! idempotency key means "answer with the stored draw".
+
+use super::Frontend;
+use super::clients::DependencyError;
+use super::games::{self, Keys};
+use crate::server::{ApiError, RequestId};
+use crate::store::{Idempotency, InsertOutcome, NewDraw, ServedBy, StoreError, StoredDraw};
+use prizegen_domain::fairness::ClientSeed;
+use prizegen_domain::games::Game;
+use sha2::{Digest, Sha256};
+
+/// How many times a draw is made again (collisions, rotations) before giving up.
+const MAX_ATTEMPTS: usize = 10;
+
+/// A valid request for one draw.
+#[derive(Clone, Debug)]
+pub struct DrawRequest {
+    /// Which game.
+    pub game: Game,
+    /// The campaign's slug; the game's default campaign when absent.
+    pub campaign: Option<String>,
+    /// The player's seed, empty by default.
+    pub client_seed: ClientSeed,
+    /// The client's `Idempotency-Key`.
+    pub idempotency_key: Option<String>,
+}
+
+/// A draw request that could not be honoured.
+#[derive(Debug, thiserror::Error)]
+pub enum DrawError {
+    /// No campaign with that slug.
+    #[error("there is no campaign {0:?}")]
+    UnknownCampaign(String),
+    /// The campaign is for another game, or inactive.
+    #[error("campaign {campaign:?} does not take {game} draws{why}")]
+    CampaignUnavailable {
+        /// Its slug.
+        campaign: String,
+        /// The game asked for.
+        game: Game,
+        /// Why, for the message.
+        why: &'static str,
+    },
+    /// The idempotency key was used before for a different request.
+    #[error("Idempotency-Key {0:?} was already used for a different request")]
+    IdempotencyKeyReused(String),
+    /// Every attempt collided or raced with a rotation.
+    #[error(
+        "no unique draw after {MAX_ATTEMPTS} attempts; the campaign may be running out of account numbers"
+    )]
+    Exhausted,
+    /// A service is down.
+    #[error(transparent)]
+    Dependency(#[from] DependencyError),
+    /// The database is down or misbehaved.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<DrawError> for ApiError {
+    fn from(error: DrawError) -> Self {
+        let message = error.to_string();
+        match error {
+            DrawError::UnknownCampaign(_) => ApiError::invalid("unknown_campaign", message),
+            DrawError::CampaignUnavailable { .. } => ApiError::invalid("campaign_unavailable", message),
+            DrawError::IdempotencyKeyReused(_) => ApiError::invalid("idempotency_key_reused", message),
+            DrawError::Exhausted => ApiError::conflict("exhausted", message),
+            DrawError::Dependency(e) => dependency_error(&e),
+            DrawError::Store(e) => store_error(&e),
+        }
+    }
+}
+
+/// 503 naming a dead or slow service; 502 for a broken contract (a bug, not an outage).
+pub fn dependency_error(error: &DependencyError) -> ApiError {
+    let service = error.service().as_str();
+    match error {
+        DependencyError::Contract { .. } => {
+            tracing::error!(%error, "a dependency broke the internal contract");
+            let mut api = ApiError::new(http::StatusCode::BAD_GATEWAY, "dependency_error", error.to_string());
+            api.dependency = Some(service);
+            api
+        }
+        _ => {
+            tracing::warn!(%error, "a dependency is unavailable");
+            ApiError::unavailable(service, error.to_string())
+        }
+    }
+}
+
+/// 503 for an unavailable database, 500 for an unexpected answer.
+pub fn store_error(error: &StoreError) -> ApiError {
+    match error {
+        StoreError::Unavailable(_) => {
+            tracing::warn!(%error, "the database is unavailable");
+            ApiError::unavailable("database", error.to_string())
+        }
+        StoreError::Unexpected(_) => ApiError::internal(error),
+    }
+}
+
+/// A stored draw, and whether it was stored by an earlier request with the same key.
+pub struct Created {
+    /// The draw.
+    pub draw: StoredDraw,
+    /// True when an `Idempotency-Key` repeat returned an earlier draw.
+    pub replayed: bool,
+}
+
+/// Makes one draw.
+pub async fn create(
+    front: &Frontend,
+    request: DrawRequest,
+    request_id: &RequestId,
+) -> Result<Created, DrawError> {
+    let campaign = request.campaign.clone().unwrap_or_else(|| request.game.slug().to_owned());
+    let idempotency = request
+        .idempotency_key
+        .as_ref()
+        .map(|key| Idempotency { key: key.clone(), request_hash: request_hash(&request, &campaign) });
+    if let Some(idempotency) = &idempotency
+        && let Some(earlier) = front.store.draw_by_idempotency_key(&idempotency.key).await?
+    {
+        return replay(earlier, idempotency);
+    }
+    check_campaign(front, &campaign, request.game).await?;
+
+    let mut collided = Vec::new();
+    for _ in 0..MAX_ATTEMPTS {
+        let (seed, nonce) = front.nonces.next().await?;
+        let keys = Keys::derive(&seed.keyer, &request.client_seed, nonce);
+        let played = games::play(request.game, &front.deps, &keys, request_id).await?;
+        let [letters, numbers, rules] = played.served_by;
+        let draw = NewDraw {
+            id: uuid::Uuid::now_v7().to_string(),
+            game: request.game,
+            campaign: campaign.clone(),
+            created_at_ms: now_ms(),
+            seed_id: seed.id,
+            nonce,
+            client_seed: request.client_seed.as_str().to_owned(),
+            result_json: played.result_json,
+            prize: played.prize,
+            served_by: ServedBy { frontend: front.identity.served_by(), letters, numbers, rules },
+            unique_key: played.unique_key,
+            idempotency: idempotency.clone(),
+            collided_nonces: collided.clone(),
+        };
+        match front.store.insert_draw(draw.clone()).await? {
+            InsertOutcome::Inserted => {
+                let draw = stored(draw, seed.hash.to_string());
+                return Ok(Created { draw, replayed: false });
+            }
+            InsertOutcome::UniqueKeyTaken => {
+                tracing::info!(nonce, "account number taken in this campaign; drawing again");
+                collided.push(nonce);
+            }
+            InsertOutcome::SeedNotCurrent => {
+                tracing::info!(seed_id = seed.id, "the seed was rotated meanwhile; drawing again");
+                front.nonces.seed_rotated(seed.id);
+                collided.clear(); // they belong to the old seed
+            }
+            InsertOutcome::IdempotencyKeyTaken => {
+                // A concurrent request with the same key won the race.
+                let idempotency = idempotency.as_ref().ok_or(DrawError::Exhausted)?;
+                let earlier = front.store.draw_by_idempotency_key(&idempotency.key).await?;
+                return replay(earlier.ok_or(DrawError::Exhausted)?, idempotency);
+            }
+            InsertOutcome::CampaignUnavailable => {
+                check_campaign(front, &campaign, request.game).await?;
+                return Err(DrawError::CampaignUnavailable { campaign, game: request.game, why: "" });
+            }
+        }
+    }
+    Err(DrawError::Exhausted)
+}
+
+async fn check_campaign(front: &Frontend, slug: &str, game: Game) -> Result<(), DrawError> {
+    let campaign =
+        front.store.campaign(slug).await?.ok_or_else(|| DrawError::UnknownCampaign(slug.to_owned()))?;
+    let unavailable = |why| DrawError::CampaignUnavailable { campaign: slug.to_owned(), game, why };
+    if campaign.game != game.slug() {
+        return Err(unavailable(" (it is for another game)"));
+    }
+    if !campaign.active {
+        return Err(unavailable(" (it is not active)"));
+    }
+    Ok(())
+}
+
+fn replay(earlier: StoredDraw, idempotency: &Idempotency) -> Result<Created, DrawError> {
+    if earlier.request_hash.as_deref() == Some(idempotency.request_hash.as_str()) {
+        Ok(Created { draw: earlier, replayed: true })
+    } else {
+        Err(DrawError::IdempotencyKeyReused(idempotency.key.clone()))
+    }
+}
+
+/// Identifies "the same request" for idempotency: game, campaign and client seed.
+fn request_hash(request: &DrawRequest, campaign: &str) -> String {
+    let mut hasher = Sha256::new();
+    for part in [request.game.slug(), campaign, request.client_seed.as_str()] {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// The stored form of a draw just inserted, without reading it back.
+fn stored(draw: NewDraw, seed_hash: String) -> StoredDraw {
+    StoredDraw {
+        id: draw.id,
+        game: draw.game.slug().to_owned(),
+        campaign: draw.campaign,
+        created_at_ms: draw.created_at_ms,
+        seed_hash,
+        server_seed: None,
+        client_seed: draw.client_seed,
+        nonce: draw.nonce,
+        result_json: draw.result_json,
+        prize: draw.prize,
+        served_by: draw.served_by,
+        collided_nonces: draw.collided_nonces,
+        request_hash: draw.idempotency.map(|i| i.request_hash),
+    }
+}
+
+fn now_ms() -> i64 {
+    let now = time::OffsetDateTime::now_utc();
+    (now.unix_timestamp_nanos() / 1_000_000) as i64
+}

@@ -1,0 +1,39 @@
+//! account-prize: letters and numbers at once, then rules.
+
+use super::{Keys, Played};
+use crate::contract::{GenerateRequest, account_prize as wire};
+use crate::frontend::clients::{Dependencies, DependencyError};
+use crate::server::RequestId;
+use prizegen_domain::fairness::Service;
+
+pub async fn play(
+    deps: &Dependencies,
+    keys: &Keys,
+    request_id: &RequestId,
+) -> Result<Played, DependencyError> {
+    let letters_request = GenerateRequest { key: Some(keys.letters.clone()) };
+    let numbers_request = GenerateRequest { key: Some(keys.numbers.clone()) };
+    let (letters, numbers) = tokio::try_join!(
+        deps.letters.post::<_, wire::Letters>("/v1/letters/account-prize", &letters_request, request_id),
+        deps.numbers.post::<_, wire::Numbers>("/v1/numbers/account-prize", &numbers_request, request_id),
+    )?;
+    let rules_request =
+        wire::RulesRequest { key: Some(keys.rules.clone()), letters: letters.body, numbers: numbers.body };
+    let expected = format!("{}{}", rules_request.letters.letters, rules_request.numbers.digits);
+    let outcome =
+        deps.rules.post::<_, wire::Outcome>("/v1/rules/account-prize", &rules_request, request_id).await?;
+    let account_number = outcome.body.result.account_number.clone();
+    if account_number != expected {
+        return Err(DependencyError::Contract {
+            service: Service::Rules,
+            detail: format!("account number {account_number:?} is not letters then digits ({expected:?})"),
+        });
+    }
+    Ok(Played {
+        result_json: serde_json::to_string(&outcome.body.result)
+            .map_err(|e| DependencyError::Contract { service: Service::Rules, detail: e.to_string() })?,
+        prize: outcome.body.prize.map(Into::into),
+        unique_key: Some(account_number),
+        served_by: [letters.served_by, numbers.served_by, outcome.served_by],
+    })
+}

@@ -1,0 +1,19 @@
+//! prizegen: four HTTP services that draw random prizes, missions, attacks and characters,
+//! verifiably fairly. The rules live in the pure `prizegen-domain` crate; this crate is the
+//! services around it.
+//!
+//! Folders: [`frontend`] (pages, public API, the only database user), [`letters`], [`numbers`]
+//! and [`rules`] (services 2–4), [`contract`] (their JSON shapes), [`store`] (the database),
+//! [`server`] (what every service shares), [`app`] (assembling a service), [`cli`].
+
+pub mod app;
+pub mod cli;
+pub mod contract;
+pub mod frontend;
+pub mod letters;
+pub mod numbers;
+pub mod rules;
+pub mod server;
+pub mod store;
+pub mod telemetry;
+pub mod verify;

@@ -1,0 +1,69 @@
+//! The one middleware every service runs: request id, tracing span, time limit, `x-served-by`,
+//! per-route metrics and a log line per request.
+
+use super::identity::{REQUEST_ID, SERVED_BY};
+use super::{ApiError, Identity, Metrics, RequestId, metrics::RouteLabels, metrics::RouteOnly};
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderValue, StatusCode};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tracing::Instrument;
+
+/// What [`observe`] needs, built once per service.
+pub struct Observe {
+    /// Sets `x-served-by` and names the service in logs.
+    pub identity: Arc<Identity>,
+    /// Where per-route figures go.
+    pub metrics: Arc<Metrics>,
+    /// A backstop: no request may take longer than this, whatever hangs below it.
+    pub request_timeout: Duration,
+}
+
+/// Runs a request inside its span and time limit, then stamps and records the response.
+pub async fn observe(State(observe): State<Arc<Observe>>, mut req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let request_id = RequestId::from_header(req.headers().get(&REQUEST_ID));
+    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str).to_owned();
+    let method = req.method().clone();
+    req.extensions_mut().insert(request_id.clone());
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        service = observe.identity.service,
+        method = %method,
+        route = %route,
+    );
+    let outcome = tokio::time::timeout(observe.request_timeout, next.run(req)).instrument(span.clone()).await;
+    let mut response = outcome.unwrap_or_else(|_| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "request_timeout",
+            format!("the request took longer than {:?}", observe.request_timeout),
+        )
+        .into_response()
+    });
+    let headers = response.headers_mut();
+    headers.insert(SERVED_BY.clone(), observe.identity.header_value().clone());
+    if let Ok(value) = HeaderValue::from_str(request_id.as_str()) {
+        headers.insert(REQUEST_ID.clone(), value);
+    }
+
+    let status = response.status();
+    let seconds = started.elapsed().as_secs_f64();
+    let labels = RouteLabels { route, method: method.as_str().to_owned(), status: status.as_u16() };
+    observe.metrics.requests.get_or_create(&labels).inc();
+    observe.metrics.request_seconds.get_or_create(&RouteOnly { route: labels.route }).observe(seconds);
+    span.in_scope(|| {
+        let ms = seconds * 1000.0;
+        if status.is_server_error() {
+            tracing::warn!(status = status.as_u16(), ms, "request failed");
+        } else if status.is_client_error() {
+            tracing::info!(status = status.as_u16(), ms, "request refused");
+        } else {
+            tracing::debug!(status = status.as_u16(), ms, "request served");
+        }
+    });
+    response
+}

@@ -1,0 +1,56 @@
+//! Plumbing shared by all four services: who is serving ([`identity`]), the accept loop with a
+//! bounded graceful drain ([`serve`]), health, readiness and metrics routes ([`health`]), request
+//! ids, logging and per-route metrics ([`middleware`]), and JSON errors ([`error`]).
+
+pub mod error;
+pub mod health;
+pub mod identity;
+pub mod metrics;
+pub mod middleware;
+pub mod serve;
+
+use std::sync::Arc;
+
+pub use error::{ApiError, ApiJson};
+pub use health::Readiness;
+pub use identity::{Identity, RequestId};
+pub use metrics::Metrics;
+pub use serve::{Lifecycle, ServeOptions, serve};
+
+/// Wraps a service's own routes with what every service has: `/healthz`, `/readyz`, `/metrics`,
+/// a JSON 404, request ids, `x-served-by`, per-route metrics and a request time limit.
+pub fn with_common_routes(
+    routes: axum::Router,
+    identity: Arc<Identity>,
+    lifecycle: Arc<Lifecycle>,
+    readiness: Arc<dyn Readiness>,
+    metrics: Arc<Metrics>,
+    request_timeout: std::time::Duration,
+) -> axum::Router {
+    let observe =
+        middleware::Observe { identity: identity.clone(), metrics: metrics.clone(), request_timeout };
+    routes
+        .merge(health::routes(identity, lifecycle, readiness, metrics))
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(Arc::new(observe), middleware::observe))
+}
+
+/// `GET /v1/openapi.json` (or any path given) serving a document rendered once at start.
+pub fn openapi_route<S: Clone + Send + Sync + 'static>(doc: utoipa::openapi::OpenApi) -> axum::Router<S> {
+    openapi_route_at("/v1/openapi.json", doc)
+}
+
+/// Like [`openapi_route`] at another path (the front end's public API uses `/api/v1/openapi.json`).
+pub fn openapi_route_at<S: Clone + Send + Sync + 'static>(
+    path: &str,
+    doc: utoipa::openapi::OpenApi,
+) -> axum::Router<S> {
+    let body: bytes::Bytes = doc.to_pretty_json().unwrap_or_default().into();
+    axum::Router::new().route(
+        path,
+        axum::routing::get(move || {
+            let body = body.clone();
+            async move { ([(http::header::CONTENT_TYPE, "application/json")], body) }
+        }),
+    )
+}

@@ -1,0 +1,111 @@
+//! The accept loop: HTTP/1.1 with keep-alive, and a graceful, bounded drain on shutdown.
+//!
+//! On the shutdown trigger the instance turns not-ready (`/readyz` 503) but keeps serving for
+//! `drain_delay`, so a load balancer stops sending it new work; then it stops accepting, lets
+//! in-flight requests finish and closes idle keep-alive connections, for at most
+//! `shutdown_timeout`, after which remaining connections are cut.
+
+use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+
+/// Shared between the accept loop and `/readyz`.
+#[derive(Debug, Default)]
+pub struct Lifecycle {
+    /// Set once shutdown starts; `/readyz` answers 503 from then on.
+    draining: AtomicBool,
+}
+
+impl Lifecycle {
+    /// Whether shutdown has started.
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::Relaxed)
+    }
+
+    fn start_draining(&self) {
+        self.draining.store(true, Ordering::Relaxed);
+    }
+}
+
+/// How a service shuts down.
+#[derive(Clone, Copy, Debug)]
+pub struct ServeOptions {
+    /// Keep serving this long after turning not-ready, for load balancers to notice.
+    pub drain_delay: Duration,
+    /// The longest wait for in-flight requests before connections are cut.
+    pub shutdown_timeout: Duration,
+}
+
+/// A client must send its request headers within this time (guards against slow-loris).
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves `app` on `listener` until `shutdown` completes, then drains as described above.
+/// Dropping the returned future cuts every connection at once (tests use that as "kill").
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()>,
+    lifecycle: std::sync::Arc<Lifecycle>,
+    options: ServeOptions,
+) {
+    let mut connections = JoinSet::new();
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    let mut builder = http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+
+    // Accept until the trigger fires, and for drain_delay after it.
+    let mut drain_deadline: Option<tokio::time::Instant> = None;
+    loop {
+        let deadline_passed = async {
+            match drain_deadline {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _peer)) => {
+                    // Small request/response pairs: do not wait to coalesce packets.
+                    let _ = stream.set_nodelay(true);
+                    let service = TowerToHyperService::new(app.clone());
+                    let connection = builder.serve_connection(TokioIo::new(stream), service);
+                    let connection = graceful.watch(connection);
+                    connections.spawn(async move {
+                        if let Err(error) = connection.await {
+                            tracing::debug!(%error, "connection ended with an error");
+                        }
+                    });
+                }
+                Err(error) => {
+                    // Typically out of file descriptors: back off instead of spinning.
+                    tracing::warn!(%error, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            () = &mut shutdown, if drain_deadline.is_none() => {
+                lifecycle.start_draining();
+                tracing::info!(drain_delay = ?options.drain_delay, "shutdown requested: not ready, draining");
+                drain_deadline = Some(tokio::time::Instant::now() + options.drain_delay);
+            }
+            () = deadline_passed => break,
+        }
+    }
+    drop(listener);
+
+    tokio::select! {
+        () = graceful.shutdown() => tracing::info!("drained: all connections closed"),
+        () = tokio::time::sleep(options.shutdown_timeout) => {
+            tracing::warn!(open = connections.len(), "shutdown timeout: cutting remaining connections");
+        }
+    }
+    connections.abort_all();
+}
