@@ -17,8 +17,8 @@ pub use identity::{Identity, RequestId};
 pub use metrics::Metrics;
 pub use serve::{Lifecycle, ServeOptions, serve};
 
-/// Wraps a service's own routes with what every service has: `/healthz`, `/readyz`, `/metrics`,
-/// a JSON 404, request ids, `x-served-by`, per-route metrics and a request time limit.
+/// Wraps a service's own routes (which bring their own fallback: JSON or HTML) with what every
+/// service has: `/healthz`, `/readyz`, `/metrics`, request ids, `x-served-by`, per-route metrics and a request time limit.
 pub fn with_common_routes(
     routes: axum::Router,
     identity: Arc<Identity>,
@@ -31,7 +31,6 @@ pub fn with_common_routes(
         middleware::Observe { identity: identity.clone(), metrics: metrics.clone(), request_timeout };
     routes
         .merge(health::routes(identity, lifecycle, readiness, metrics))
-        .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(Arc::new(observe), middleware::observe))
 }
 

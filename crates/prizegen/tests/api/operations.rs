@@ -1,0 +1,148 @@
+//! What every service offers operators: health, readiness, metrics, `x-served-by`, request ids,
+//! OpenAPI documents.
+
+use crate::support::{Options, TestApp};
+use axum::body::Bytes;
+use http::{HeaderMap, Method, Uri};
+use prizegen_domain::fairness::Service;
+use serde_json::{Value, json};
+use std::sync::{Arc, Mutex};
+
+#[tokio::test]
+async fn every_service_has_health_readiness_metrics_and_served_by() {
+    let mut app = TestApp::spawn().await;
+    app.draw().await;
+    let mut bases = vec![("frontend", app.url.clone())];
+    for service in Service::ALL {
+        bases.push((service.as_str(), app.service_url(service)));
+    }
+    for (name, base) in &bases {
+        let health = app.http.get(format!("{base}/healthz")).send().await.unwrap();
+        assert_eq!(health.status(), 200);
+        let served_by = health.headers()["x-served-by"].to_str().unwrap().to_owned();
+        assert!(served_by.starts_with(&format!("{name}/")), "{served_by}");
+        let body: Value = health.json().await.unwrap();
+        assert_eq!(body["service"], *name);
+        let ready = app.http.get(format!("{base}/readyz")).send().await.unwrap();
+        assert_eq!(ready.status(), 200, "{name} is ready");
+        let metrics = app.http.get(format!("{base}/metrics")).send().await.unwrap().text().await.unwrap();
+        assert!(metrics.contains("prizegen_http_requests_total{"), "{name} exports request counts");
+    }
+    let front = app.http.get(format!("{}/metrics", app.url)).send().await.unwrap().text().await.unwrap();
+    assert!(front.contains(r#"route="/api/v1/draws",method="POST",status="201""#), "{front}");
+    assert!(
+        front.contains(r#"prizegen_dependency_calls_total{dependency="letters",outcome="ok"} 1"#),
+        "{front}"
+    );
+    let letters = app.service_url(Service::Letters);
+    let text = app.http.get(format!("{letters}/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(text.contains(r#"route="/v1/letters/account-prize""#), "{text}");
+    assert!(!text.contains("/api/v1/draws"), "each service shows only its own metrics");
+
+    // Errors and pages carry x-served-by too.
+    for path in ["/api/v1/nope", "/", "/no/page", "/api/v1/draws/none"] {
+        let response = app.get(path).await;
+        assert!(response.headers()["x-served-by"].to_str().unwrap().starts_with("frontend/"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_front_end_is_ready_without_generators_but_says_which_are_down() {
+    let mut app = TestApp::spawn().await;
+    app.kill(Service::Rules).await;
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), 200, "the database decides readiness");
+    let body: Value = ready.json().await.unwrap();
+    assert_eq!(body["checks"]["database"], "ok");
+    assert!(body["checks"]["rules"].as_str().unwrap().starts_with("down"), "{body}");
+    assert!(body["checks"]["letters"].as_str().unwrap().starts_with("ok"), "{body}");
+}
+
+/// A proxy in front of a real service that records the `x-request-id` of what passes through.
+async fn recording_proxy(upstream: String) -> (String, Arc<Mutex<Vec<String>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let client = reqwest::Client::new();
+    let recorded = seen.clone();
+    let forward = move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+        let (client, upstream, recorded) = (client.clone(), upstream.clone(), recorded.clone());
+        async move {
+            let id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+            recorded.lock().unwrap().push(id);
+            let answer = client
+                .request(method, format!("{upstream}{}", uri.path()))
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let mut headers = answer.headers().clone();
+            headers.remove("content-length");
+            (answer.status(), headers, answer.bytes().await.unwrap())
+        }
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, axum::Router::new().fallback(forward)).await });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn the_request_id_reaches_every_service() {
+    // Start once to learn a real letters address, then put the proxy in front of it.
+    let mut plain = TestApp::spawn().await;
+    let (proxy, seen) = recording_proxy(plain.service_url(Service::Letters)).await;
+    let app =
+        TestApp::spawn_with(Options { override_urls: [Some(proxy), None, None], ..Options::default() }).await;
+
+    let response = app
+        .http
+        .post(format!("{}/api/v1/draws", app.url))
+        .header("x-request-id", "trace-me-123")
+        .json(&json!({"game": "account-prize"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.headers()["x-request-id"], "trace-me-123");
+    app.draw().await; // no id sent: the front end makes one
+    let ids = seen.lock().unwrap().clone();
+    assert_eq!(ids[0], "trace-me-123", "the given id was passed on");
+    assert_eq!(ids[1].len(), 32, "a generated id was passed on: {ids:?}");
+}
+
+#[tokio::test]
+async fn openapi_documents_describe_the_routes() {
+    let mut app = TestApp::spawn().await;
+    let public: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    for path in [
+        "/api/v1/draws",
+        "/api/v1/draws/{id}",
+        "/api/v1/games",
+        "/api/v1/fairness",
+        "/api/v1/fairness/rotate",
+    ] {
+        assert!(public["paths"].get(path).is_some(), "public API documents {path}");
+    }
+    for service in Service::ALL {
+        let base = app.service_url(service);
+        let doc: Value =
+            app.http.get(format!("{base}/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+        let path = format!("/v1/{service}/account-prize");
+        assert!(doc["paths"].get(&path).is_some(), "{service} documents {path}");
+    }
+}
+
+#[tokio::test]
+async fn games_list_implementations_and_odds() {
+    let app = TestApp::spawn().await;
+    let games: Value = app.get("/api/v1/games").await.json().await.unwrap();
+    let game = &games["games"][0];
+    assert_eq!(game["name"], "account-prize");
+    for service in ["letters", "numbers", "rules"] {
+        assert!(game["implementations"][service].as_str().unwrap().starts_with("v1@"));
+    }
+    let total: f64 =
+        game["odds"].as_array().unwrap().iter().map(|l| l["probability"].as_f64().unwrap()).sum();
+    assert!((total - 1.0).abs() < 1e-9, "odds sum to 1: {total}");
+    assert_eq!(game["odds"][0]["prize"]["amount_pence"], 10_000);
+}

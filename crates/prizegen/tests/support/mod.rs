@@ -1,0 +1,210 @@
+//! Test harness: the four services on loopback port 0, talking real HTTP, with a real SQLite
+//! file. Shared by the API and browser test binaries.
+#![allow(dead_code)] // each test binary uses a different part
+
+use prizegen::app;
+use prizegen::frontend::FrontendConfig;
+use prizegen::server::ServeOptions;
+use prizegen::store::{DatabaseUrl, Store};
+use prizegen_domain::fairness::{ServerSeed, Service};
+use prizegen_domain::games::Impl;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The operator token every test app uses.
+pub const ADMIN_TOKEN: &str = "test-operator-token";
+
+/// The worked example's seed: the bytes 0x00..0x1f.
+pub fn example_seed() -> ServerSeed {
+    ServerSeed::from_bytes(std::array::from_fn(|i| i as u8))
+}
+
+/// How to start a test app.
+#[derive(Clone)]
+pub struct Options {
+    /// letters, numbers, rules.
+    pub impls: [Impl; 3],
+    /// Deadline of each call between services.
+    pub call_timeout: Duration,
+    /// Make this the current seed before the front end starts (a new database only).
+    pub seed: Option<ServerSeed>,
+    /// Point the front end at these instead of the real services (e.g. a black hole).
+    pub override_urls: [Option<String>; 3],
+    /// How services shut down.
+    pub serve: ServeOptions,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            impls: [Impl::V1; 3],
+            call_timeout: Duration::from_secs(2),
+            seed: None,
+            override_urls: [None, None, None],
+            serve: ServeOptions { drain_delay: Duration::ZERO, shutdown_timeout: Duration::from_secs(5) },
+        }
+    }
+}
+
+/// One running service.
+struct Running {
+    addr: SocketAddr,
+    task: JoinHandle<()>,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+async fn start(app: app::App, listener: TcpListener, options: ServeOptions) -> Running {
+    let addr = listener.local_addr().expect("a bound address");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let trigger = async move {
+        let _ = stopped.await;
+    };
+    let task = tokio::spawn(app.serve(listener, trigger, options));
+    Running { addr, task, stop: Some(stop) }
+}
+
+/// All four services and an HTTP client.
+pub struct TestApp {
+    /// Holds the SQLite file; removed when the test ends.
+    pub dir: tempfile::TempDir,
+    /// The database.
+    pub database: DatabaseUrl,
+    /// `http://127.0.0.1:PORT` of the front end.
+    pub url: String,
+    /// A client with a deadline, so a hanging server fails the test instead of hanging it.
+    pub http: reqwest::Client,
+    /// How it was started.
+    pub options: Options,
+    generators: Vec<(Service, Running)>,
+    frontend: Option<Running>,
+}
+
+impl TestApp {
+    /// All v1, a fresh database.
+    pub async fn spawn() -> Self {
+        Self::spawn_with(Options::default()).await
+    }
+
+    /// As `options` say.
+    pub async fn spawn_with(options: Options) -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let database = DatabaseUrl::Sqlite(dir.path().join("prizegen.db"));
+        if let Some(seed) = &options.seed {
+            let store = Store::open(&database).await.expect("the test database opens");
+            let record = store.current_seed_or_insert(seed.clone()).await.expect("the seed is stored");
+            assert_eq!(record.hash, seed.commitment(), "the database was new, so this seed is current");
+        }
+        let mut generators = Vec::new();
+        for (service, imp) in Service::ALL.into_iter().zip(options.impls) {
+            let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+            let app = app::generator(service, imp, None).expect("a generator app");
+            generators.push((service, start(app, listener, options.serve).await));
+        }
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().expect("a client");
+        let mut test_app =
+            Self { dir, database, url: String::new(), http, options, generators, frontend: None };
+        test_app.start_frontend(None).await;
+        test_app
+    }
+
+    fn frontend_config(&self) -> FrontendConfig {
+        let url = |i: usize| {
+            self.options.override_urls[i]
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", self.generators[i].1.addr))
+        };
+        FrontendConfig {
+            database: self.database.clone(),
+            letters_url: url(0),
+            numbers_url: url(1),
+            rules_url: url(2),
+            call_timeout: self.options.call_timeout,
+            admin_token: Some(ADMIN_TOKEN.to_owned()),
+        }
+    }
+
+    async fn start_frontend(&mut self, addr: Option<SocketAddr>) {
+        let listener = TcpListener::bind(addr.unwrap_or(SocketAddr::from(([127, 0, 0, 1], 0))))
+            .await
+            .expect("a loopback port");
+        let app = app::frontend(&self.frontend_config(), None).await.expect("the front end starts");
+        let running = start(app, listener, self.options.serve).await;
+        self.url = format!("http://{}", running.addr);
+        self.frontend = Some(running);
+    }
+
+    /// Stops the front end gracefully and starts a new one on the same port and database.
+    pub async fn restart_frontend(&mut self) {
+        let mut old = self.frontend.take().expect("a running front end");
+        let _ = old.stop.take().expect("not stopped yet").send(());
+        old.task.await.expect("the front end stopped cleanly");
+        self.start_frontend(Some(old.addr)).await;
+    }
+
+    fn generator(&mut self, service: Service) -> &mut Running {
+        &mut self.generators.iter_mut().find(|(s, _)| *s == service).expect("a known service").1
+    }
+
+    /// Kills a service: its listener and every connection close at once, like `kill -9`.
+    pub async fn kill(&mut self, service: Service) {
+        let running = self.generator(service);
+        running.task.abort();
+        let _ = (&mut running.task).await;
+    }
+
+    /// Starts a killed service again on its old port, with `imp`.
+    pub async fn restart(&mut self, service: Service, imp: Impl) {
+        let options = self.options.serve;
+        let addr = self.generator(service).addr;
+        let listener = TcpListener::bind(addr).await.expect("the old port is free again");
+        let app = app::generator(service, imp, None).expect("a generator app");
+        *self.generator(service) = start(app, listener, options).await;
+    }
+
+    /// Asks a generator to shut down gracefully (it drains as configured).
+    pub fn stop_gracefully(&mut self, service: Service) {
+        if let Some(stop) = self.generator(service).stop.take() {
+            let _ = stop.send(());
+        }
+    }
+
+    /// Base URL of a generator.
+    pub fn service_url(&mut self, service: Service) -> String {
+        format!("http://{}", self.generator(service).addr)
+    }
+
+    /// `POST /api/v1/draws` with `body`.
+    pub async fn post_draw(&self, body: Value) -> reqwest::Response {
+        self.http
+            .post(format!("{}/api/v1/draws", self.url))
+            .json(&body)
+            .send()
+            .await
+            .expect("the front end answers")
+    }
+
+    /// An account-prize draw that must succeed; returns its JSON.
+    pub async fn draw(&self) -> Value {
+        let response = self.post_draw(json!({"game": "account-prize"})).await;
+        assert_eq!(response.status(), 201, "a draw is created");
+        response.json().await.expect("a JSON draw")
+    }
+
+    /// `GET` a front-end path.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(format!("{}{path}", self.url)).send().await.expect("the front end answers")
+    }
+}
+
+/// Checks the error shape `{"error": {"code", "message"}}` and returns the code.
+pub async fn error_code(response: reqwest::Response) -> (u16, String, Value) {
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.expect("errors are JSON");
+    let code = body["error"]["code"].as_str().expect("error.code is a string").to_owned();
+    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "error.message: {body}");
+    (status, code, body)
+}
