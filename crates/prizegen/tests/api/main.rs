@@ -1,4 +1,5 @@
 //! Integration tests over real HTTP: the four services on loopback, a real SQLite file.
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 //! One binary (faster to link), one module per area.
 
 #[path = "../support/mod.rs"]
