@@ -1,6 +1,6 @@
 //! Integration tests over real HTTP: the four services on loopback, a real SQLite file.
-#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 //! One binary (faster to link), one module per area.
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 #[path = "../support/mod.rs"]
 mod support;
