@@ -1,0 +1,181 @@
+//! The real binary as users and containers run it: `prizegen up`, and `prizegen serve` with one
+//! process per service, stopped by real signals.
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_prizegen");
+
+/// A child process, killed if the test ends early, with its output as a channel of lines.
+struct Process {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Process {
+    fn spawn(command: &mut Command) -> Self {
+        let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("prizegen starts");
+        let (tx, lines) = mpsc::channel();
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = tx.send(line);
+                }
+            });
+        }
+        Self { child, lines }
+    }
+
+    /// Lines until one satisfies `wanted` (which returns what to keep); panics after 20 s.
+    fn wait_for<T>(&self, mut wanted: impl FnMut(&str) -> Option<T>) -> (T, Vec<String>) {
+        let mut seen = Vec::new();
+        loop {
+            let line = self.lines.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|_| panic!("waited for a line; saw {seen:#?}"));
+            if let Some(found) = wanted(&line) {
+                return (found, seen);
+            }
+            seen.push(line);
+        }
+    }
+
+    fn signal(&self, signal: &str) {
+        let status = Command::new("kill").arg(format!("-{signal}")).arg(self.child.id().to_string()).status().unwrap();
+        assert!(status.success());
+    }
+
+    fn wait(&mut self) -> std::process::ExitStatus {
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn up(dir: &std::path::Path) -> (Process, String, Vec<String>) {
+    let process = Process::spawn(
+        Command::new(BINARY)
+            .args(["up", "--listen", "127.0.0.1:0"])
+            .current_dir(dir)
+            .env_remove("PRIZEGEN_ADMIN_TOKEN")
+            .env_remove("PRIZEGEN_ADMIN_TOKEN_FILE")
+            .env_remove("PRIZEGEN_DATABASE_URL"),
+    );
+    let (url, before) = process.wait_for(|line| line.strip_prefix("prizegen is up: ").map(str::to_owned));
+    (process, url, before)
+}
+
+async fn draw(http: &reqwest::Client, url: &str) -> Value {
+    let response = http.post(format!("{url}/api/v1/draws")).json(&json!({"game": "account-prize"})).send().await.unwrap();
+    assert_eq!(response.status(), 201);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn up_serves_prints_the_token_once_stops_on_sigterm_and_keeps_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+
+    let (mut first, url, before) = up(dir.path());
+    let token_line = before.iter().find(|l| l.starts_with("Operator token")).expect("a new install prints its token");
+    let token = token_line.rsplit(' ').next().unwrap().to_owned();
+    assert_eq!(token.len(), 64);
+    let kept = std::fs::read_to_string(dir.path().join("prizegen.admin-token")).unwrap();
+    assert_eq!(kept.trim(), token);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("prizegen.admin-token")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only its owner may read the token file");
+    }
+    let drawn = draw(&http, &url).await;
+    let rotate = http.post(format!("{url}/api/v1/fairness/rotate")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(rotate.status(), 200, "the printed token is the operator's");
+    first.signal("TERM");
+    assert!(first.wait().success(), "SIGTERM is a clean stop");
+
+    let (second, url, before) = up(dir.path());
+    assert!(!before.iter().any(|l| l.contains(&token)), "the token is printed only once");
+    let stored = http.get(format!("{url}/api/v1/draws/{}", drawn["id"].as_str().unwrap())).send().await.unwrap();
+    assert_eq!(stored.status(), 200, "draws survive a restart");
+    let stored: Value = stored.json().await.unwrap();
+    assert_eq!(stored["result"], drawn["result"]);
+    assert!(stored["fairness"]["server_seed"].is_string(), "the rotation survived too");
+    drop(second);
+}
+
+/// Starts `prizegen serve <service>` with JSON logs; returns it and its address.
+fn serve(service: &str, extra: &[&str], env: &[(&str, String)]) -> (Process, String) {
+    let mut command = Command::new(BINARY);
+    command.args(["--log-format", "json", "serve", service]).args(extra);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let process = Process::spawn(&mut command);
+    let (address, _) = process.wait_for(|line| {
+        let log: Value = serde_json::from_str(line).ok()?;
+        (log["message"] == "serving").then(|| log["address"].as_str().unwrap().to_owned())
+    });
+    (process, address)
+}
+
+#[tokio::test]
+async fn serve_processes_a_sigkilled_generator_and_its_return() {
+    let dir = tempfile::tempdir().unwrap();
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+    let any_port = ["--listen", "127.0.0.1:0"];
+    let (mut letters, letters_addr) = serve("letters", &[&any_port[..], &["--impl", "v2"]].concat(), &[]);
+    let (_numbers, numbers_addr) = serve("numbers", &any_port, &[("PRIZEGEN_IMPL", "v2".into())]);
+    let (_rules, rules_addr) = serve("rules", &any_port, &[]);
+    let database = format!("sqlite://{}", dir.path().join("p.db").display());
+    let (front, front_addr) = serve(
+        "frontend",
+        &any_port,
+        &[
+            ("PRIZEGEN_DATABASE_URL", database),
+            ("PRIZEGEN_LETTERS_URL", format!("http://{letters_addr}")),
+            ("PRIZEGEN_NUMBERS_URL", format!("http://{numbers_addr}")),
+            ("PRIZEGEN_RULES_URL", format!("http://{rules_addr}")),
+            ("PRIZEGEN_CALL_TIMEOUT", "1s".into()),
+            ("PRIZEGEN_LOG", "info,prizegen::server::middleware=debug".into()),
+        ],
+    );
+    let url = format!("http://{front_addr}");
+    let first = draw(&http, &url).await;
+    assert_eq!(first["served_by"]["letters"].as_str().unwrap().split('@').next(), Some("v2"));
+    assert_eq!(first["served_by"]["numbers"].as_str().unwrap().split('@').next(), Some("v2"));
+    assert_eq!(first["served_by"]["rules"].as_str().unwrap().split('@').next(), Some("v1"));
+    let account = first["result"]["account_number"].as_str().unwrap();
+    assert!(account.len() == 10 && account[..2].bytes().all(|b| b.is_ascii_uppercase()), "{account}");
+
+    // Every log line of a request carries its id, as JSON.
+    let (request_id, _) = front.wait_for(|line| {
+        let log: Value = serde_json::from_str(line).ok()?;
+        let span = &log["span"];
+        (span["route"] == "/api/v1/draws").then(|| span["request_id"].as_str().map(str::to_owned)).flatten()
+    });
+    assert_eq!(request_id.len(), 32);
+
+    letters.signal("KILL");
+    letters.wait();
+    let down = http.post(format!("{url}/api/v1/draws")).json(&json!({"game": "account-prize"})).send().await.unwrap();
+    assert_eq!(down.status(), 503);
+    let body: Value = down.json().await.unwrap();
+    assert_eq!(body["error"]["dependency"], "letters", "{body}");
+
+    let (_letters, again) = serve("letters", &["--listen", &letters_addr, "--impl", "v2"], &[]);
+    assert_eq!(again, letters_addr);
+    let recovered = draw(&http, &url).await;
+    assert_ne!(recovered["served_by"]["letters"], first["served_by"]["letters"], "a new letters instance");
+}
