@@ -18,7 +18,8 @@ struct Process {
 
 impl Process {
     fn spawn(command: &mut Command) -> Self {
-        let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("prizegen starts");
+        let mut child =
+            command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("prizegen starts");
         let (tx, lines) = mpsc::channel();
         for stream in [
             Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
@@ -38,7 +39,10 @@ impl Process {
     fn wait_for<T>(&self, mut wanted: impl FnMut(&str) -> Option<T>) -> (T, Vec<String>) {
         let mut seen = Vec::new();
         loop {
-            let line = self.lines.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|_| panic!("waited for a line; saw {seen:#?}"));
+            let line = self
+                .lines
+                .recv_timeout(Duration::from_secs(20))
+                .unwrap_or_else(|_| panic!("waited for a line; saw {seen:#?}"));
             if let Some(found) = wanted(&line) {
                 return (found, seen);
             }
@@ -47,7 +51,8 @@ impl Process {
     }
 
     fn signal(&self, signal: &str) {
-        let status = Command::new("kill").arg(format!("-{signal}")).arg(self.child.id().to_string()).status().unwrap();
+        let status =
+            Command::new("kill").arg(format!("-{signal}")).arg(self.child.id().to_string()).status().unwrap();
         assert!(status.success());
     }
 
@@ -77,7 +82,12 @@ fn up(dir: &std::path::Path) -> (Process, String, Vec<String>) {
 }
 
 async fn draw(http: &reqwest::Client, url: &str) -> Value {
-    let response = http.post(format!("{url}/api/v1/draws")).json(&json!({"game": "account-prize"})).send().await.unwrap();
+    let response = http
+        .post(format!("{url}/api/v1/draws"))
+        .json(&json!({"game": "account-prize"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 201);
     response.json().await.unwrap()
 }
@@ -88,7 +98,8 @@ async fn up_serves_prints_the_token_once_stops_on_sigterm_and_keeps_its_data() {
     let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
 
     let (mut first, url, before) = up(dir.path());
-    let token_line = before.iter().find(|l| l.starts_with("Operator token")).expect("a new install prints its token");
+    let token_line =
+        before.iter().find(|l| l.starts_with("Operator token")).expect("a new install prints its token");
     let token = token_line.rsplit(' ').next().unwrap().to_owned();
     assert_eq!(token.len(), 64);
     let kept = std::fs::read_to_string(dir.path().join("prizegen.admin-token")).unwrap();
@@ -107,7 +118,8 @@ async fn up_serves_prints_the_token_once_stops_on_sigterm_and_keeps_its_data() {
 
     let (second, url, before) = up(dir.path());
     assert!(!before.iter().any(|l| l.contains(&token)), "the token is printed only once");
-    let stored = http.get(format!("{url}/api/v1/draws/{}", drawn["id"].as_str().unwrap())).send().await.unwrap();
+    let stored =
+        http.get(format!("{url}/api/v1/draws/{}", drawn["id"].as_str().unwrap())).send().await.unwrap();
     assert_eq!(stored.status(), 200, "draws survive a restart");
     let stored: Value = stored.json().await.unwrap();
     assert_eq!(stored["result"], drawn["result"]);
@@ -169,7 +181,12 @@ async fn serve_processes_a_sigkilled_generator_and_its_return() {
 
     letters.signal("KILL");
     letters.wait();
-    let down = http.post(format!("{url}/api/v1/draws")).json(&json!({"game": "account-prize"})).send().await.unwrap();
+    let down = http
+        .post(format!("{url}/api/v1/draws"))
+        .json(&json!({"game": "account-prize"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(down.status(), 503);
     let body: Value = down.json().await.unwrap();
     assert_eq!(body["error"]["dependency"], "letters", "{body}");

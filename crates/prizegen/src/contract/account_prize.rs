@@ -6,7 +6,6 @@ use utoipa::ToSchema;
 
 /// Letters' answer: v1 four lowercase letters, v2 two uppercase.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 #[schema(as = AccountPrizeLetters, example = json!({"letters": "qxzm"}))]
 pub struct Letters {
     /// The letters part of the account number.
@@ -15,7 +14,6 @@ pub struct Letters {
 
 /// Numbers' answer: v1 four digits, v2 eight (leading zeros kept).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 #[schema(as = AccountPrizeNumbers, example = json!({"digits": "4226"}))]
 pub struct Numbers {
     /// The digits part of the account number.
@@ -24,7 +22,6 @@ pub struct Numbers {
 
 /// Body of the rules call: the key and the two generators' answers, passed on unchanged.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 #[schema(as = AccountPrizeRulesRequest)]
 pub struct RulesRequest {
     /// The rules service's key for this draw (64 hex digits); decides the 25% chance.
@@ -38,7 +35,6 @@ pub struct RulesRequest {
 
 /// The game's result fields.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 #[schema(as = AccountPrizeResult)]
 pub struct AccountResult {
     /// Letters then digits, e.g. `qxzm4226`.
@@ -47,7 +43,6 @@ pub struct AccountResult {
 
 /// The rules' answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 #[schema(as = AccountPrizeOutcome)]
 pub struct Outcome {
     /// The result fields.

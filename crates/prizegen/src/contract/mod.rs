@@ -4,8 +4,9 @@
 //! implementation: v1 and v2 instances of letters, numbers and rules all serve `/v1`, and every
 //! rules implementation accepts what every letters and numbers implementation returns, so
 //! instances of mixed versions interoperate during a rolling update. Within `/v1` changes are
-//! additive only (new optional fields, new games); a breaking change gets `/v2` served beside
-//! `/v1` until no caller uses `/v1`. See `docs/contract.md`.
+//! additive only (new optional fields, new games) and every reader ignores fields it does not
+//! know, so old and new instances understand each other; a breaking change gets `/v2` served
+//! beside `/v1` until no caller uses `/v1`. See `docs/contract.md`.
 //!
 //! The implementation that answered is in the `x-served-by` response header.
 
@@ -19,7 +20,6 @@ use utoipa::ToSchema;
 
 /// Body of a letters or numbers call.
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct GenerateRequest {
     /// The service's key for this draw, 64 hex digits. Without it the service draws a key from
     /// the OS (an unverifiable draw, for trying the service by hand).
@@ -47,7 +47,6 @@ pub fn stream_for(key: Option<&str>) -> Result<Stream, ApiError> {
 
 /// A prize on the wire.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct Prize {
     /// Integer pence.
     pub amount_pence: u64,
@@ -64,5 +63,22 @@ impl From<money::Prize> for Prize {
 impl From<Prize> for money::Prize {
     fn from(prize: Prize) -> Self {
         Self { amount_pence: money::Pence(prize.amount_pence), label: prize.label }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::account_prize::{Letters, Outcome};
+
+    /// A newer instance may add fields within `/v1`; an older reader must still understand it.
+    #[test]
+    fn readers_ignore_fields_added_by_newer_instances() {
+        let letters: Letters = serde_json::from_str(r#"{"letters": "qxzm", "alphabet": "lower"}"#).unwrap();
+        assert_eq!(letters.letters, "qxzm");
+        let outcome: Outcome = serde_json::from_str(
+            r#"{"result": {"account_number": "qxzm4226", "lucky": false}, "prize": null, "explain": "x"}"#,
+        )
+        .unwrap();
+        assert_eq!(outcome.result.account_number, "qxzm4226");
     }
 }
