@@ -35,7 +35,9 @@ impl App {
         shutdown: impl Future<Output = ()>,
         options: ServeOptions,
     ) {
-        server::serve(listener, self.router, shutdown, self.lifecycle, options).await;
+        use tracing::Instrument;
+        let span = tracing::info_span!("serve", service = self.identity.service);
+        server::serve(listener, self.router, shutdown, self.lifecycle, options).instrument(span).await;
     }
 }
 

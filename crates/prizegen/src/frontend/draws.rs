@@ -167,9 +167,11 @@ pub async fn create(
             }
             InsertOutcome::IdempotencyKeyTaken => {
                 // A concurrent request with the same key won the race.
-                let idempotency = idempotency.as_ref().ok_or(DrawError::Exhausted)?;
+                let vanished =
+                    || StoreError::Unexpected("an idempotency key conflict without a stored draw".into());
+                let idempotency = idempotency.as_ref().ok_or_else(vanished)?;
                 let earlier = front.store.draw_by_idempotency_key(&idempotency.key).await?;
-                return replay(earlier.ok_or(DrawError::Exhausted)?, idempotency);
+                return replay(earlier.ok_or_else(vanished)?, idempotency);
             }
             InsertOutcome::CampaignUnavailable => {
                 check_campaign(front, &campaign, request.game).await?;

@@ -77,6 +77,8 @@ async fn unknown_things_are_404_json() {
     // Pages answer 404 in HTML.
     let page = app.get("/no/such/page").await;
     assert_eq!(page.status(), 404);
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    assert!(page.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
     assert!(page.text().await.unwrap().contains("Not found"));
 }
 
