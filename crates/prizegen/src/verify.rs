@@ -1,8 +1,13 @@
 //! Re-computing a draw from its revealed seed (SPEC §2), for `prizegen verify` and the tests.
+//!
+//! Each game's result fields and drawn prize are recomputed with the implementations named in
+//! the draw's `served_by`, and compared with what was stored. A prize lowered by the campaign's
+//! budget is checked against `downgraded_from` (what was drawn) and must be lower.
 
 use prizegen_domain::fairness::{ClientSeed, SeedKeyer, ServerSeed, Service, Stream};
-use prizegen_domain::games::{Game, Impl, account_prize};
-use serde_json::Value;
+use prizegen_domain::games::{Game, Impl, account_prize, attack, character, prize_pool, spy_mission};
+use prizegen_domain::money::Prize;
+use serde_json::{Value, json};
 
 /// Why a draw could not be verified.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -35,13 +40,21 @@ fn impl_of(draw: &Value, service: &str) -> Result<Impl, VerifyError> {
     by.split('@').next().unwrap_or_default().parse().map_err(|e| VerifyError::Malformed(format!("{e}")))
 }
 
+fn malformed(e: impl std::fmt::Display) -> VerifyError {
+    VerifyError::Malformed(e.to_string())
+}
+
+fn amount(prize: Option<&Value>) -> Option<u64> {
+    prize.and_then(|p| p.get("amount_pence")).and_then(Value::as_u64)
+}
+
 /// Recomputes `draw` (as the API returns it) and compares; `Ok` carries a one-line summary.
 pub fn verify_draw(draw: &Value, server_seed: Option<&str>) -> Result<String, VerifyError> {
     let seed_hex = match field(draw, &["fairness", "server_seed"]).ok().and_then(Value::as_str) {
         Some(seed) => seed,
         None => server_seed.ok_or(VerifyError::NoSeed)?,
     };
-    let seed = ServerSeed::from_hex(seed_hex).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+    let seed = ServerSeed::from_hex(seed_hex).map_err(malformed)?;
     let seed_hash = text(draw, &["fairness", "seed_hash"])?;
     if seed.commitment().as_str() != seed_hash {
         return Err(VerifyError::Mismatch(format!(
@@ -49,45 +62,131 @@ pub fn verify_draw(draw: &Value, server_seed: Option<&str>) -> Result<String, Ve
             seed.commitment()
         )));
     }
-    let client_seed = ClientSeed::parse(text(draw, &["fairness", "client_seed"])?)
-        .map_err(|e| VerifyError::Malformed(e.to_string()))?;
+    let client_seed = ClientSeed::parse(text(draw, &["fairness", "client_seed"])?).map_err(malformed)?;
     let nonce = field(draw, &["fairness", "nonce"])?
         .as_u64()
         .ok_or_else(|| VerifyError::Malformed("fairness.nonce is not a u64".into()))?;
-    let game: Game = text(draw, &["game"])?.parse().map_err(|e| VerifyError::Malformed(format!("{e}")))?;
+    let game: Game = text(draw, &["game"])?.parse().map_err(malformed)?;
     let keyer = SeedKeyer::new(&seed);
     let stream = |service| Stream::new(&keyer.key(&client_seed, nonce, service));
-    let stored_prize =
-        field(draw, &["prize"]).ok().and_then(|p| p.get("amount_pence")).and_then(Value::as_u64);
+    let stored = field(draw, &["result"])?;
 
+    let (expected, drawn) = recompute(game, draw, stored, &stream)?;
+    for (name, want) in expected.as_object().into_iter().flatten() {
+        let got = stored.get(name).unwrap_or(&Value::Null);
+        if got != want {
+            return Err(VerifyError::Mismatch(format!(
+                "result.{name} should be {want}, the draw says {got}"
+            )));
+        }
+    }
+    check_prize(draw, drawn.as_ref())?;
+    let label = drawn.map_or_else(|| "no prize".to_owned(), |p| p.label);
+    let headline = match expected.as_object().and_then(|o| o.values().next()) {
+        Some(Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    Ok(format!("{game} nonce {nonce}: {headline}, {label}"))
+}
+
+/// The awarded prize is the drawn one, or — when the budget lowered it — a smaller one.
+fn check_prize(draw: &Value, drawn: Option<&Prize>) -> Result<(), VerifyError> {
+    let want = drawn.map(|p| p.amount_pence.0);
+    let awarded = amount(draw.get("prize"));
+    match draw.get("downgraded_from").filter(|v| !v.is_null()) {
+        None if awarded == want => Ok(()),
+        None => {
+            Err(VerifyError::Mismatch(format!("prize should be {want:?} pence, the draw says {awarded:?}")))
+        }
+        Some(from) => {
+            let from = amount(Some(from));
+            if from != want {
+                return Err(VerifyError::Mismatch(format!(
+                    "drawn prize should be {want:?} pence, the draw says {from:?}"
+                )));
+            }
+            if awarded.unwrap_or(0) >= from.unwrap_or(0) {
+                return Err(VerifyError::Mismatch(
+                    "a downgraded prize must be lower than the drawn one".into(),
+                ));
+            }
+            Ok(())
+        }
+    }
+}
+
+type Recomputed = (Value, Option<Prize>);
+
+fn recompute(
+    game: Game,
+    draw: &Value,
+    stored: &Value,
+    stream: &dyn Fn(Service) -> Stream,
+) -> Result<Recomputed, VerifyError> {
+    let parts = |e: prizegen_domain::games::PartsError| VerifyError::Mismatch(e.to_string());
     match game {
         Game::AccountPrize => {
             let letters = account_prize::letters(impl_of(draw, "letters")?, &mut stream(Service::Letters));
             let digits = account_prize::digits(impl_of(draw, "numbers")?, &mut stream(Service::Numbers));
-            let parts = account_prize::AccountLetters::parse(&letters)
-                .and_then(|l| account_prize::AccountDigits::parse(&digits).map(|d| (l, d)));
-            let (letters, digits) = parts.map_err(|e| VerifyError::Malformed(e.to_string()))?;
+            let letters = account_prize::AccountLetters::parse(&letters).map_err(parts)?;
+            let digits = account_prize::AccountDigits::parse(&digits).map_err(parts)?;
             let outcome = account_prize::outcome(
                 impl_of(draw, "rules")?,
                 &letters,
                 &digits,
                 &mut stream(Service::Rules),
             );
-            let stored_number = text(draw, &["result", "account_number"])?;
-            if outcome.account_number != stored_number {
-                return Err(VerifyError::Mismatch(format!(
-                    "account number should be {}, the draw says {stored_number}",
-                    outcome.account_number
-                )));
+            Ok((json!({"account_number": outcome.account_number}), outcome.prize))
+        }
+        Game::PrizePool => {
+            let letters = prize_pool::letters(impl_of(draw, "letters")?, &mut stream(Service::Letters));
+            let digits = prize_pool::digits(impl_of(draw, "numbers")?, &mut stream(Service::Numbers));
+            let rules = impl_of(draw, "rules")?;
+            let sequence =
+                prize_pool::compose(rules, &letters, &digits, &mut stream(Service::Rules)).map_err(parts)?;
+            let tier = prize_pool::tier(&sequence);
+            let tier_number = [
+                prize_pool::Tier::None,
+                prize_pool::Tier::One,
+                prize_pool::Tier::Two,
+                prize_pool::Tier::Three,
+            ]
+            .iter()
+            .position(|t| *t == tier)
+            .unwrap_or_default();
+            Ok((json!({"sequence": sequence.as_str(), "tier": tier_number}), prize_pool::prize(rules, tier)))
+        }
+        Game::SpyMission => {
+            let numbers = spy_mission::numbers(impl_of(draw, "numbers")?, &mut stream(Service::Numbers));
+            let letters = spy_mission::letters(impl_of(draw, "letters")?, &mut stream(Service::Letters));
+            let m = spy_mission::mission(impl_of(draw, "rules")?, &numbers, &letters).map_err(parts)?;
+            Ok((
+                json!({"dossier": m.dossier, "task": m.task, "target": m.target, "mission": m.mission}),
+                None,
+            ))
+        }
+        Game::Attack => {
+            let (roll, power) = attack::numbers(impl_of(draw, "numbers")?, &mut stream(Service::Numbers));
+            let a = attack::resolve(impl_of(draw, "rules")?, roll, power).map_err(parts)?;
+            let result = json!({"roll": roll, "power": power.to_string(), "outcome": a.outcome, "damage": a.damage.to_string()});
+            Ok((result, None))
+        }
+        Game::Character => {
+            let rolls = character::rolls(impl_of(draw, "numbers")?, &mut stream(Service::Numbers));
+            let background = character::background(impl_of(draw, "letters")?, &mut stream(Service::Letters));
+            let mut ranks = [0u8; 6];
+            for (slot, ability) in ranks.iter_mut().zip(character::ABILITIES) {
+                let rank = stored.get("ranks").and_then(|r| r.get(ability)).and_then(Value::as_u64);
+                *slot = rank
+                    .and_then(|r| u8::try_from(r).ok())
+                    .ok_or_else(|| malformed(format!("no rank for {ability}")))?;
             }
-            let want = outcome.prize.as_ref().map(|p| p.amount_pence.0);
-            if want != stored_prize {
-                return Err(VerifyError::Mismatch(format!(
-                    "prize should be {want:?} pence, the draw says {stored_prize:?}"
-                )));
-            }
-            let label = outcome.prize.map_or_else(|| "no prize".to_owned(), |p| p.label);
-            Ok(format!("{game} nonce {nonce}: {}, {label}", outcome.account_number))
+            let sheet =
+                character::sheet(impl_of(draw, "rules")?, &rolls, background, ranks).map_err(parts)?;
+            let abilities: serde_json::Map<String, Value> =
+                sheet.abilities.iter().map(|(a, score)| ((*a).to_owned(), json!(score))).collect();
+            Ok((json!({"rolls": sheet.rolls, "background": sheet.background, "abilities": abilities}), None))
         }
     }
 }
@@ -95,7 +194,6 @@ pub fn verify_draw(draw: &Value, server_seed: Option<&str>) -> Result<String, Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     fn worked_example() -> Value {
         json!({
@@ -127,6 +225,19 @@ mod tests {
         let mut draw = worked_example();
         draw["fairness"]["server_seed"] = json!("ff".repeat(32));
         assert!(matches!(verify_draw(&draw, None), Err(VerifyError::Mismatch(_))));
+    }
+
+    #[test]
+    fn a_budget_downgrade_verifies_only_downwards() {
+        let mut draw = worked_example();
+        draw["prize"] = Value::Null;
+        draw["downgraded_from"] = json!({"amount_pence": 1000, "label": "£10"});
+        assert!(verify_draw(&draw, None).is_ok(), "£10 drawn, nothing left in the budget");
+        draw["downgraded_from"] = json!({"amount_pence": 10000, "label": "£100"});
+        assert!(matches!(verify_draw(&draw, None), Err(VerifyError::Mismatch(_))), "£100 was not drawn");
+        let mut draw = worked_example();
+        draw["downgraded_from"] = json!({"amount_pence": 1000, "label": "£10"});
+        assert!(matches!(verify_draw(&draw, None), Err(VerifyError::Mismatch(_))), "not lower");
     }
 
     #[test]

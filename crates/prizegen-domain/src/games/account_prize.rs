@@ -10,7 +10,7 @@
 //! The rules accept any letters and digits, not only their own version's, so v1 and v2 instances
 //! of different services can be mixed during a rolling update.
 
-use super::{Impl, OddsLine};
+use super::{Impl, OddsLine, PartsError};
 use crate::fairness::Stream;
 use crate::money::{Pence, Prize};
 
@@ -50,22 +50,11 @@ pub struct AccountLetters(String);
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AccountDigits(String);
 
-/// Parts that no version of the generators could have produced.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum PartsError {
-    /// Not 1–16 ASCII letters.
-    #[error("letters must be 1 to 16 ASCII letters")]
-    Letters,
-    /// Not 1–16 ASCII digits.
-    #[error("digits must be 1 to 16 ASCII digits")]
-    Digits,
-}
-
 impl AccountLetters {
     /// Checks the shape; any case, any length a generator version might use.
     pub fn parse(s: &str) -> Result<Self, PartsError> {
         let ok = (1..=16).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic());
-        ok.then(|| Self(s.to_owned())).ok_or(PartsError::Letters)
+        ok.then(|| Self(s.to_owned())).ok_or_else(|| PartsError::new("letters must be 1 to 16 ASCII letters"))
     }
 
     /// The letters.
@@ -78,7 +67,7 @@ impl AccountDigits {
     /// Checks the shape; leading zeros are part of the number.
     pub fn parse(s: &str) -> Result<Self, PartsError> {
         let ok = (1..=16).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
-        ok.then(|| Self(s.to_owned())).ok_or(PartsError::Digits)
+        ok.then(|| Self(s.to_owned())).ok_or_else(|| PartsError::new("digits must be 1 to 16 ASCII digits"))
     }
 
     /// The digits.
@@ -110,6 +99,14 @@ pub fn outcome(imp: Impl, letters: &AccountLetters, digits: &AccountDigits, stre
         _ => None,
     };
     Outcome { account_number: format!("{}{}", letters.0, digits.0), prize: amount.map(Prize::cash) }
+}
+
+/// The cash prizes of a rules version, largest first (what a budget may fall back to).
+pub fn ladder(imp: Impl) -> Vec<Pence> {
+    match imp {
+        Impl::V1 => vec![JACKPOT, LUCKY_LETTER, LUCKY_DIGIT],
+        Impl::V2 => vec![JACKPOT, LUCKY_LETTER],
+    }
 }
 
 /// The exact odds of one draw for a combination of implementations.
@@ -217,11 +214,11 @@ mod tests {
 
     #[test]
     fn parts_are_validated() {
-        assert_eq!(AccountLetters::parse(""), Err(PartsError::Letters));
-        assert_eq!(AccountLetters::parse("ab1"), Err(PartsError::Letters));
-        assert_eq!(AccountLetters::parse(&"a".repeat(17)), Err(PartsError::Letters));
-        assert_eq!(AccountDigits::parse("12a"), Err(PartsError::Digits));
-        assert_eq!(AccountDigits::parse(""), Err(PartsError::Digits));
+        assert!(AccountLetters::parse("").is_err());
+        assert!(AccountLetters::parse("ab1").is_err());
+        assert!(AccountLetters::parse(&"a".repeat(17)).is_err());
+        assert!(AccountDigits::parse("12a").unwrap_err().to_string().contains("digits"));
+        assert!(AccountDigits::parse("").is_err());
         assert!(AccountDigits::parse("00000000").is_ok());
     }
 

@@ -1,6 +1,10 @@
 //! The games: one module each, holding that game's letters, numbers and rules steps (SPEC §3).
 
 pub mod account_prize;
+pub mod attack;
+pub mod character;
+pub mod prize_pool;
+pub mod spy_mission;
 
 use serde::{Deserialize, Serialize};
 use std::{fmt, str::FromStr};
@@ -10,16 +14,41 @@ use std::{fmt, str::FromStr};
 pub enum Game {
     /// SPEC §3.1: an account number and the prize it wins.
     AccountPrize,
+    /// SPEC §3.2: a sequence generated, then claimed once.
+    PrizePool,
+    /// SPEC §3.3: a dossier and a mission.
+    SpyMission,
+    /// SPEC §3.4: a roll and a power.
+    Attack,
+    /// SPEC §3.5: a character sheet from the player's choices.
+    Character,
 }
 
 impl Game {
     /// Every game, in the order they are listed to players.
-    pub const ALL: [Game; 1] = [Game::AccountPrize];
+    pub const ALL: [Game; 5] =
+        [Game::AccountPrize, Game::PrizePool, Game::SpyMission, Game::Attack, Game::Character];
 
     /// The game's name in URLs and JSON; also its default campaign's slug.
     pub fn slug(self) -> &'static str {
         match self {
             Game::AccountPrize => "account-prize",
+            Game::PrizePool => "prize-pool",
+            Game::SpyMission => "spy-mission",
+            Game::Attack => "attack",
+            Game::Character => "character",
+        }
+    }
+
+    /// The exact prize odds of one draw (of one claim, for prize-pool) with these versions of
+    /// numbers and rules; games without prizes have one line, "no prize", with certainty.
+    pub fn odds(self, numbers: Impl, rules: Impl) -> Vec<OddsLine> {
+        match self {
+            Game::AccountPrize => account_prize::odds(numbers, rules),
+            Game::PrizePool => prize_pool::odds(rules),
+            Game::SpyMission | Game::Attack | Game::Character => {
+                vec![OddsLine { prize: None, probability: 1.0 }]
+            }
         }
     }
 
@@ -27,6 +56,10 @@ impl Game {
     pub fn title(self) -> &'static str {
         match self {
             Game::AccountPrize => "Account prize",
+            Game::PrizePool => "Prize pool",
+            Game::SpyMission => "Spy mission",
+            Game::Attack => "Attack",
+            Game::Character => "Character",
         }
     }
 }
@@ -91,6 +124,18 @@ impl FromStr for Impl {
             "v2" => Ok(Impl::V2),
             other => Err(UnknownImpl(other.to_owned())),
         }
+    }
+}
+
+/// Parts that no version of the generators could have produced (the rules refuse them).
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{0}")]
+pub struct PartsError(pub String);
+
+impl PartsError {
+    /// A refusal with a message for the caller.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
     }
 }
 

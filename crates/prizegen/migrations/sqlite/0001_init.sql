@@ -31,6 +31,9 @@ CREATE TABLE campaigns (
 
 -- One row per draw. (seed_id, nonce) is unique: a nonce is never used twice under one seed.
 -- (campaign_id, unique_key) is unique: for account-prize the key is the account number.
+-- (game, global_key) is unique: for character the key is the name, lowercased.
+-- prize_* is what was awarded; drawn_prize_* is what the rules drew, kept only when the
+-- campaign's budget could not pay it and a lower prize (or none) was awarded instead.
 CREATE TABLE draws (
     id              TEXT    PRIMARY KEY,
     game            TEXT    NOT NULL,
@@ -42,14 +45,33 @@ CREATE TABLE draws (
     result          TEXT    NOT NULL,
     prize_pence     INTEGER CHECK (prize_pence >= 0),
     prize_label     TEXT,
+    drawn_prize_pence INTEGER CHECK (drawn_prize_pence >= 0),
+    drawn_prize_label TEXT,
     served_by       TEXT    NOT NULL,
     unique_key      TEXT,
+    global_key      TEXT,
     idempotency_key TEXT    UNIQUE,
     request_hash    TEXT,
     collided_nonces TEXT    NOT NULL DEFAULT '[]',
     UNIQUE (seed_id, nonce),
-    UNIQUE (campaign_id, unique_key)
+    UNIQUE (campaign_id, unique_key),
+    UNIQUE (game, global_key)
 );
 
 CREATE INDEX draws_by_game ON draws (game, id);
 CREATE INDEX draws_by_campaign ON draws (campaign_id, id);
+
+-- prize-pool sequences: stored when generated, claimed at most once. The claim is the
+-- conditional UPDATE ... WHERE claimed_at IS NULL; its draw keeps the generation's nonce.
+CREATE TABLE sequences (
+    sequence    TEXT    PRIMARY KEY,
+    campaign_id INTEGER NOT NULL REFERENCES campaigns (id),
+    created_at  INTEGER NOT NULL,
+    seed_id     INTEGER NOT NULL REFERENCES server_seeds (id),
+    nonce       INTEGER NOT NULL CHECK (nonce >= 0),
+    client_seed TEXT    NOT NULL,
+    served_by   TEXT    NOT NULL,
+    claimed_at  INTEGER,
+    draw_id     TEXT,
+    UNIQUE (seed_id, nonce)
+);

@@ -11,6 +11,10 @@
 //! The implementation that answered is in the `x-served-by` response header.
 
 pub mod account_prize;
+pub mod attack;
+pub mod character;
+pub mod prize_pool;
+pub mod spy_mission;
 
 use crate::server::ApiError;
 use prizegen_domain::fairness::{ServiceKey, Stream};

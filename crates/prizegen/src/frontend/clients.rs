@@ -132,12 +132,22 @@ impl ServiceClient {
         outcome
     }
 
-    /// GETs `/healthz` and returns who answered, for the games list and readiness details.
+    /// GETs `/healthz` and returns who answered, for the games list.
     pub async fn served_by(&self, request_id: &RequestId) -> Result<String, DependencyError> {
+        self.served_by_within(request_id, self.timeout).await
+    }
+
+    /// Like [`Self::served_by`] with a shorter deadline, for readiness probes and pages that
+    /// must answer quickly even when a service hangs.
+    pub async fn served_by_within(
+        &self,
+        request_id: &RequestId,
+        timeout: Duration,
+    ) -> Result<String, DependencyError> {
         let request = self.request(http::Method::GET, "/healthz", Bytes::new(), request_id)?;
-        let response = tokio::time::timeout(self.timeout, self.client.request(request))
+        let response = tokio::time::timeout(timeout, self.client.request(request))
             .await
-            .map_err(|_| DependencyError::Timeout { service: self.service, timeout: self.timeout })?
+            .map_err(|_| DependencyError::Timeout { service: self.service, timeout })?
             .map_err(|e| self.unreachable(&e))?;
         self.served_by_of(&response)
     }

@@ -7,11 +7,12 @@
 
 use super::Frontend;
 use super::clients::DependencyError;
-use super::games::{self, Keys};
+use super::games::{self, GameInput, Keys};
 use crate::server::{ApiError, RequestId};
-use crate::store::{Idempotency, InsertOutcome, NewDraw, ServedBy, StoreError, StoredDraw};
+use crate::store::{Award, Idempotency, InsertOutcome, NewDraw, ServedBy, StoreError, StoredDraw};
 use prizegen_domain::fairness::ClientSeed;
 use prizegen_domain::games::Game;
+use prizegen_domain::games::character::FieldError;
 use sha2::{Digest, Sha256};
 
 /// How many times a draw is made again (collisions, rotations) before giving up.
@@ -26,6 +27,8 @@ pub struct DrawRequest {
     pub campaign: Option<String>,
     /// The player's seed, empty by default.
     pub client_seed: ClientSeed,
+    /// The game's input, checked.
+    pub input: GameInput,
     /// The client's `Idempotency-Key`.
     pub idempotency_key: Option<String>,
 }
@@ -46,6 +49,21 @@ pub enum DrawError {
         /// Why, for the message.
         why: &'static str,
     },
+    /// The player's input has invalid fields.
+    #[error("{}", describe_fields(.0))]
+    InvalidInput(Vec<FieldError>),
+    /// A character with this name exists.
+    #[error("the name {0:?} is taken; choose another")]
+    NameTaken(String),
+    /// prize-pool is played in two steps.
+    #[error("prize-pool is played in two steps: POST /api/v1/prize-pool/sequences, then claim the sequence")]
+    TwoSteps,
+    /// No such prize-pool sequence.
+    #[error("there is no sequence {0:?}")]
+    UnknownSequence(String),
+    /// The sequence was claimed before.
+    #[error("sequence {0:?} was already submitted")]
+    AlreadyClaimed(String),
     /// The idempotency key was used before for a different request.
     #[error("Idempotency-Key {0:?} was already used for a different request")]
     IdempotencyKeyReused(String),
@@ -69,11 +87,23 @@ impl From<DrawError> for ApiError {
             DrawError::UnknownCampaign(_) => ApiError::invalid("unknown_campaign", message),
             DrawError::CampaignUnavailable { .. } => ApiError::invalid("campaign_unavailable", message),
             DrawError::IdempotencyKeyReused(_) => ApiError::invalid("idempotency_key_reused", message),
+            DrawError::InvalidInput(fields) => {
+                ApiError::invalid_fields(fields.into_iter().map(|f| (f.field, f.message)).collect())
+            }
+            DrawError::NameTaken(_) => ApiError::conflict("name_taken", message),
+            DrawError::TwoSteps => ApiError::invalid("two_steps", message),
+            DrawError::UnknownSequence(_) => ApiError::not_found("unknown_sequence", message),
+            DrawError::AlreadyClaimed(_) => ApiError::conflict("already_submitted", message),
             DrawError::Exhausted => ApiError::conflict("exhausted", message),
             DrawError::Dependency(e) => dependency_error(&e),
             DrawError::Store(e) => store_error(&e),
         }
     }
+}
+
+/// `name: message; race: message`.
+fn describe_fields(fields: &[FieldError]) -> String {
+    fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
 }
 
 /// 503 naming a dead or slow service; 502 for a broken contract (a bug, not an outage).
@@ -118,6 +148,9 @@ pub async fn create(
     request: DrawRequest,
     request_id: &RequestId,
 ) -> Result<Created, DrawError> {
+    if request.game == Game::PrizePool {
+        return Err(DrawError::TwoSteps);
+    }
     let campaign = request.campaign.clone().unwrap_or_else(|| request.game.slug().to_owned());
     let idempotency = request
         .idempotency_key
@@ -134,7 +167,7 @@ pub async fn create(
     for _ in 0..MAX_ATTEMPTS {
         let (seed, nonce) = front.nonces.next().await?;
         let keys = Keys::derive(&seed.keyer, &request.client_seed, nonce);
-        let played = games::play(request.game, &front.deps, &keys, request_id).await?;
+        let played = games::play(request.game, &request.input, &front.deps, &keys, request_id).await?;
         let [letters, numbers, rules] = played.served_by;
         let draw = NewDraw {
             id: uuid::Uuid::now_v7().to_string(),
@@ -148,17 +181,25 @@ pub async fn create(
             prize: played.prize,
             served_by: ServedBy { frontend: front.identity.served_by(), letters, numbers, rules },
             unique_key: played.unique_key,
+            global_key: played.global_key,
             idempotency: idempotency.clone(),
             collided_nonces: collided.clone(),
         };
         match front.store.insert_draw(draw.clone()).await? {
-            InsertOutcome::Inserted => {
-                let draw = stored(draw, seed.hash.to_string());
+            InsertOutcome::Inserted(award) => {
+                let draw = stored(draw, award, seed.hash.to_string());
                 return Ok(Created { draw, replayed: false });
             }
             InsertOutcome::UniqueKeyTaken => {
                 tracing::info!(nonce, "account number taken in this campaign; drawing again");
                 collided.push(nonce);
+            }
+            InsertOutcome::GlobalKeyTaken => {
+                let name = match &request.input {
+                    GameInput::Character(input) => input.name.clone(),
+                    GameInput::None => String::new(),
+                };
+                return Err(DrawError::NameTaken(name));
             }
             InsertOutcome::SeedNotCurrent => {
                 tracing::info!(seed_id = seed.id, "the seed was rotated meanwhile; drawing again");
@@ -182,7 +223,8 @@ pub async fn create(
     Err(DrawError::Exhausted)
 }
 
-async fn check_campaign(front: &Frontend, slug: &str, game: Game) -> Result<(), DrawError> {
+/// Refuses a draw for a campaign that does not exist, is inactive, or is for another game.
+pub async fn check_campaign(front: &Frontend, slug: &str, game: Game) -> Result<(), DrawError> {
     let campaign =
         front.store.campaign(slug).await?.ok_or_else(|| DrawError::UnknownCampaign(slug.to_owned()))?;
     let unavailable = |why| DrawError::CampaignUnavailable { campaign: slug.to_owned(), game, why };
@@ -203,10 +245,11 @@ fn replay(earlier: StoredDraw, idempotency: &Idempotency) -> Result<Created, Dra
     }
 }
 
-/// Identifies "the same request" for idempotency: game, campaign and client seed.
+/// Identifies "the same request" for idempotency: game, campaign, client seed and input.
 fn request_hash(request: &DrawRequest, campaign: &str) -> String {
     let mut hasher = Sha256::new();
-    for part in [request.game.slug(), campaign, request.client_seed.as_str()] {
+    let input = format!("{:?}", request.input);
+    for part in [request.game.slug(), campaign, request.client_seed.as_str(), &input] {
         hasher.update((part.len() as u64).to_be_bytes());
         hasher.update(part.as_bytes());
     }
@@ -214,7 +257,7 @@ fn request_hash(request: &DrawRequest, campaign: &str) -> String {
 }
 
 /// The stored form of a draw just inserted, without reading it back.
-fn stored(draw: NewDraw, seed_hash: String) -> StoredDraw {
+fn stored(draw: NewDraw, award: Award, seed_hash: String) -> StoredDraw {
     StoredDraw {
         id: draw.id,
         game: draw.game.slug().to_owned(),
@@ -225,14 +268,16 @@ fn stored(draw: NewDraw, seed_hash: String) -> StoredDraw {
         client_seed: draw.client_seed,
         nonce: draw.nonce,
         result_json: draw.result_json,
-        prize: draw.prize,
+        prize: award.prize,
+        downgraded_from: award.downgraded_from,
         served_by: draw.served_by,
         collided_nonces: draw.collided_nonces,
         request_hash: draw.idempotency.map(|i| i.request_hash),
     }
 }
 
-fn now_ms() -> i64 {
+/// Now, in Unix milliseconds.
+pub fn now_ms() -> i64 {
     let now = time::OffsetDateTime::now_utc();
     (now.unix_timestamp_nanos() / 1_000_000) as i64
 }

@@ -7,12 +7,15 @@
 //! - [`nonces`]: the current seed and nonce leasing; [`operator`]: the operator's token.
 
 pub mod api;
+pub mod campaigns;
 pub mod clients;
 pub mod draws;
 pub mod games;
 pub mod nonces;
 pub mod operator;
 pub mod pages;
+pub mod prize_pool;
+pub mod session;
 mod view;
 
 use crate::server::health::ReadyReport;
@@ -55,6 +58,8 @@ pub struct Frontend {
     pub nonces: nonces::NonceSource,
     /// Who may call operator endpoints.
     pub operator: operator::OperatorToken,
+    /// The admin pages' signed sessions.
+    pub sessions: session::Sessions,
 }
 
 impl Frontend {
@@ -77,10 +82,11 @@ impl Frontend {
             rules: client(Service::Rules, &config.rules_url),
         };
         let operator = operator::OperatorToken::new(config.admin_token.as_deref());
+        let sessions = session::Sessions::new(config.admin_token.as_deref());
         if !operator.is_configured() {
             tracing::warn!("no PRIZEGEN_ADMIN_TOKEN: operator calls will be refused");
         }
-        Ok(Self { identity, store, deps, nonces, operator })
+        Ok(Self { identity, store, deps, nonces, operator, sessions })
     }
 
     /// All routes of the front end, pages and API.

@@ -22,6 +22,10 @@ pub struct DrawBody {
     pub result: Box<RawValue>,
     /// What it won, or null.
     pub prize: Option<Prize>,
+    /// What the rules drew, when the campaign's budget could not pay it and `prize` is the largest
+    /// lower prize that fitted (or null).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub downgraded_from: Option<Prize>,
     /// Everything needed to re-check the draw once the seed is revealed.
     pub fairness: FairnessBody,
     /// `<impl>@<instance>` of each of the four services.
@@ -55,6 +59,7 @@ impl DrawBody {
             game: draw.game,
             campaign: draw.campaign,
             prize: draw.prize.map(Into::into),
+            downgraded_from: draw.downgraded_from.map(Into::into),
             fairness: FairnessBody {
                 seed_hash: draw.seed_hash,
                 client_seed: draw.client_seed,

@@ -17,6 +17,8 @@ pub struct ApiError {
     pub message: String,
     /// For 502/503: which dependency failed (`letters`, `database`, …).
     pub dependency: Option<&'static str>,
+    /// For 422: each invalid field and what is wrong with it.
+    pub fields: Vec<(String, String)>,
 }
 
 #[derive(Serialize)]
@@ -30,12 +32,28 @@ struct Inner<'a> {
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     dependency: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fields: Vec<FieldBody<'a>>,
+}
+
+#[derive(Serialize)]
+struct FieldBody<'a> {
+    field: &'a str,
+    message: &'a str,
 }
 
 impl ApiError {
     /// An error with a status, code and message.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), dependency: None }
+        Self { status, code, message: message.into(), dependency: None, fields: Vec::new() }
+    }
+
+    /// 422 naming every invalid field; `error.field` is the first, `error.fields` lists all.
+    pub fn invalid_fields(fields: Vec<(String, String)>) -> Self {
+        let message = fields.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; ");
+        Self { fields, ..Self::invalid("invalid_field", message) }
     }
 
     /// 400: the request cannot be read at all.
@@ -74,6 +92,7 @@ impl ApiError {
             code: "dependency_unavailable",
             message: message.into(),
             dependency: Some(dependency),
+            fields: Vec::new(),
         }
     }
 
@@ -86,8 +105,11 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body =
-            Body { error: Inner { code: self.code, message: &self.message, dependency: self.dependency } };
+        let fields = self.fields.iter().map(|(field, message)| FieldBody { field, message }).collect();
+        let field = self.fields.first().map(|(field, _)| field.as_str());
+        let inner =
+            Inner { code: self.code, message: &self.message, dependency: self.dependency, field, fields };
+        let body = Body { error: inner };
         (self.status, axum::Json(body)).into_response()
     }
 }

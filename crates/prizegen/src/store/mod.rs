@@ -2,7 +2,9 @@
 //!
 //! [`Store`] is the interface the front end uses; each backend lives in its own folder
 //! (`sqlite/` now). Rules that must hold under concurrency — one current seed, nonces never
-//! reused, unique account numbers per campaign, idempotency keys — are database constraints.
+//! reused, unique account numbers per campaign, unique character names, a sequence claimed once,
+//! budgets never overspent, idempotency keys — are database constraints or atomic conditional
+//! updates.
 
 mod sqlite;
 mod types;
@@ -92,6 +94,59 @@ impl Store {
     pub async fn campaign(&self, slug: &str) -> Result<Option<Campaign>, StoreError> {
         match self {
             Self::Sqlite(s) => s.campaign(slug).await,
+        }
+    }
+
+    /// Every campaign, newest date first.
+    pub async fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
+        match self {
+            Self::Sqlite(s) => s.campaigns().await,
+        }
+    }
+
+    /// Creates a campaign; its slug must be free.
+    pub async fn create_campaign(&self, fields: CampaignFields) -> Result<CampaignWrite, StoreError> {
+        match self {
+            Self::Sqlite(s) => s.create_campaign(fields).await,
+        }
+    }
+
+    /// Replaces a campaign's fields (not its slug or what it has spent).
+    pub async fn update_campaign(
+        &self,
+        slug: &str,
+        fields: CampaignFields,
+    ) -> Result<CampaignWrite, StoreError> {
+        match self {
+            Self::Sqlite(s) => s.update_campaign(slug, fields).await,
+        }
+    }
+
+    /// Deletes a campaign without draws.
+    pub async fn delete_campaign(&self, slug: &str) -> Result<CampaignWrite, StoreError> {
+        match self {
+            Self::Sqlite(s) => s.delete_campaign(slug).await,
+        }
+    }
+
+    /// Stores a generated prize-pool sequence.
+    pub async fn insert_sequence(&self, sequence: NewSequence) -> Result<SequenceOutcome, StoreError> {
+        match self {
+            Self::Sqlite(s) => s.insert_sequence(sequence).await,
+        }
+    }
+
+    /// A prize-pool sequence.
+    pub async fn sequence(&self, sequence: &str) -> Result<Option<StoredSequence>, StoreError> {
+        match self {
+            Self::Sqlite(s) => s.sequence(sequence).await,
+        }
+    }
+
+    /// Claims a sequence and stores its draw, atomically; at most once per sequence.
+    pub async fn claim_sequence(&self, claim: NewClaim) -> Result<ClaimOutcome, StoreError> {
+        match self {
+            Self::Sqlite(s) => s.claim_sequence(claim).await,
         }
     }
 

@@ -1,7 +1,7 @@
 //! Drawing, reading and listing; v1, v2 and mixed versions; idempotency; collisions.
 
 use crate::support::{Options, TestApp, example_seed};
-use prizegen::store::{NewDraw, ServedBy, Store};
+use prizegen::store::{NewDraw, PrizeDraw, ServedBy, Store};
 use prizegen::verify::verify_draw;
 use prizegen_domain::fairness::{ClientSeed, SeedKeyer, Service, Stream};
 use prizegen_domain::games::{Game, Impl, account_prize};
@@ -191,18 +191,14 @@ async fn a_taken_account_number_is_drawn_again_with_the_next_nonce() {
         nonce: 1 << 62, // far from any nonce the front end will lease
         client_seed: "elsewhere".into(),
         result_json: json!({"account_number": taken}).to_string(),
-        prize: None,
-        served_by: ServedBy {
-            frontend: "t".into(),
-            letters: "t".into(),
-            numbers: "t".into(),
-            rules: "t".into(),
-        },
+        prize: PrizeDraw::default(),
+        served_by: ServedBy { frontend: "t".into(), letters: None, numbers: None, rules: None },
         unique_key: Some(taken.clone()),
+        global_key: None,
         idempotency: None,
         collided_nonces: Vec::new(),
     };
-    assert_eq!(store.insert_draw(blocker).await.unwrap(), prizegen::store::InsertOutcome::Inserted);
+    assert!(matches!(store.insert_draw(blocker).await.unwrap(), prizegen::store::InsertOutcome::Inserted(_)));
 
     let draw = app.draw().await;
     assert_eq!(draw["fairness"]["nonce"], 1, "nonce 0 collided, so nonce 1 was drawn");

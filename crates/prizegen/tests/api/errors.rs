@@ -35,7 +35,7 @@ async fn bad_draw_requests_are_4xx_json() {
         (json!({"game": "poker"}), "unknown_game"),
         (json!({"game": "account-prize", "campaign": "no-such-campaign"}), "unknown_campaign"),
         (json!({"game": "account-prize", "client_seed": long_seed}), "invalid_client_seed"),
-        (json!({"game": "account-prize", "input": {"name": "x"}}), "invalid_input"),
+        (json!({"game": "account-prize", "input": {"name": "x"}}), "invalid_field"),
     ];
     for (body, want_code) in cases {
         let (status, code, error) = error_code(app.post_draw(body.clone()).await).await;

@@ -2,7 +2,8 @@
 
 use super::ApiQuery;
 use crate::frontend::Frontend;
-use crate::frontend::draws::{self, DrawRequest, store_error};
+use crate::frontend::draws::{self, DrawError, DrawRequest, store_error};
+use crate::frontend::games;
 use crate::frontend::view::DrawBody;
 use crate::server::{ApiError, ApiJson, RequestId};
 use crate::store::{DrawFilter, StoredDraw};
@@ -28,7 +29,8 @@ pub struct CreateDraw {
     /// Your seed (UTF-8, at most 64 bytes); empty when absent.
     #[serde(default)]
     client_seed: Option<String>,
-    /// Game-specific input; account-prize takes none.
+    /// Game-specific input: a character's `{"name", "race", "class", "ranks": {"strength": 1, …}}`;
+    /// the other games take none.
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
     input: Option<serde_json::Value>,
@@ -58,7 +60,8 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     responses(
         (status = 201, description = "drawn and committed", body = DrawBody),
         (status = 400, description = "not JSON, or a bad Idempotency-Key"),
-        (status = 422, description = "a field is invalid: unknown game or campaign, client_seed too long, input given"),
+        (status = 409, description = "a character's name is taken"),
+        (status = 422, description = "a field is invalid (`error.field` names it): unknown game or campaign, client_seed too long, bad input"),
         (status = 503, description = "a service or the database is unavailable; `error.dependency` names it"),
     ),
 )]
@@ -74,13 +77,12 @@ pub async fn create(
         .map_err(|e: prizegen_domain::games::UnknownGame| ApiError::invalid("unknown_game", e.to_string()))?;
     let client_seed = ClientSeed::parse(body.client_seed.unwrap_or_default())
         .map_err(|e| ApiError::invalid("invalid_client_seed", e.to_string()))?;
-    if body.input.as_ref().is_some_and(|input| !input.is_null()) {
-        return Err(ApiError::invalid("invalid_input", format!("{game} takes no input")));
-    }
+    let input = games::parse_input(game, body.input.as_ref()).map_err(DrawError::InvalidInput)?;
     let request = DrawRequest {
         game,
         campaign: body.campaign,
         client_seed,
+        input,
         idempotency_key: idempotency_key(&headers)?,
     };
     let created = draws::create(&front, request, &request_id).await?;

@@ -5,7 +5,7 @@ use crate::frontend::Frontend;
 use crate::server::{ApiError, RequestId};
 use axum::Json;
 use axum::extract::{Extension, State};
-use prizegen_domain::games::{Game, Impl, account_prize};
+use prizegen_domain::games::{Game, Impl};
 use serde::Serialize;
 use std::sync::Arc;
 use utoipa::ToSchema;
@@ -65,11 +65,7 @@ pub async fn list(
     let games = Game::ALL
         .into_iter()
         .map(|game| {
-            let odds = match game {
-                Game::AccountPrize => {
-                    impl_of(&numbers).zip(impl_of(&rules)).map(|(n, r)| account_prize::odds(n, r))
-                }
-            };
+            let odds = impl_of(&numbers).zip(impl_of(&rules)).map(|(n, r)| game.odds(n, r));
             GameBody {
                 name: game.slug(),
                 title: game.title(),

@@ -1,8 +1,10 @@
 //! The public JSON API under `/api/v1` (SPEC §5), described at `/api/v1/openapi.json`.
 
+mod campaigns;
 mod draws;
 mod fairness;
 mod games;
+mod prize_pool;
 
 use super::Frontend;
 use crate::server::{ApiError, openapi_route_at};
@@ -21,6 +23,14 @@ pub fn routes() -> Router<Arc<Frontend>> {
         .route("/api/v1/draws/{id}", get(draws::one))
         .route("/api/v1/fairness", get(fairness::show))
         .route("/api/v1/fairness/rotate", post(fairness::rotate))
+        .route("/api/v1/prize-pool/sequences", post(prize_pool::generate))
+        .route("/api/v1/prize-pool/sequences/{sequence}", get(prize_pool::one))
+        .route("/api/v1/prize-pool/sequences/{sequence}/claim", post(prize_pool::claim))
+        .route("/api/v1/campaigns", get(campaigns::list).post(campaigns::create))
+        .route(
+            "/api/v1/campaigns/{slug}",
+            get(campaigns::one).put(campaigns::update).delete(campaigns::delete),
+        )
         .route("/api/v1/{*rest}", axum::routing::any(crate::server::error::not_found))
         .merge(openapi_route_at("/api/v1/openapi.json", ApiDoc::openapi()))
 }
@@ -32,7 +42,22 @@ pub fn routes() -> Router<Arc<Frontend>> {
         description = "Draws, games and fairness. Errors are `{\"error\": {\"code\", \"message\"}}`. \
                        Operator calls take `Authorization: Bearer <PRIZEGEN_ADMIN_TOKEN>`."
     ),
-    paths(games::list, draws::create, draws::one, draws::list, fairness::show, fairness::rotate),
+    paths(
+        games::list,
+        draws::create,
+        draws::one,
+        draws::list,
+        prize_pool::generate,
+        prize_pool::one,
+        prize_pool::claim,
+        fairness::show,
+        fairness::rotate,
+        campaigns::list,
+        campaigns::one,
+        campaigns::create,
+        campaigns::update,
+        campaigns::delete
+    ),
     components(schemas(super::view::DrawBody, crate::store::ServedBy))
 )]
 struct ApiDoc;

@@ -1,10 +1,11 @@
 //! account-prize: letters and numbers at once, then rules.
 
-use super::{Keys, Played};
+use super::{Keys, Played, encode, impl_of, prize_draw};
 use crate::contract::{GenerateRequest, account_prize as wire};
 use crate::frontend::clients::{Dependencies, DependencyError};
 use crate::server::RequestId;
 use prizegen_domain::fairness::Service;
+use prizegen_domain::games::{Impl, account_prize};
 
 pub async fn play(
     deps: &Dependencies,
@@ -29,11 +30,12 @@ pub async fn play(
             detail: format!("account number {account_number:?} is not letters then digits ({expected:?})"),
         });
     }
+    let ladder = account_prize::ladder(impl_of(Some(&outcome.served_by)).unwrap_or(Impl::V1));
     Ok(Played {
-        result_json: serde_json::to_string(&outcome.body.result)
-            .map_err(|e| DependencyError::Contract { service: Service::Rules, detail: e.to_string() })?,
-        prize: outcome.body.prize.map(Into::into),
+        result_json: encode(Service::Rules, &outcome.body.result)?,
+        prize: prize_draw(outcome.body.prize.map(Into::into), &ladder, None),
         unique_key: Some(account_number),
-        served_by: [letters.served_by, numbers.served_by, outcome.served_by],
+        global_key: None,
+        served_by: [Some(letters.served_by), Some(numbers.served_by), Some(outcome.served_by)],
     })
 }

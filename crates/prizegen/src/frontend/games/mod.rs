@@ -1,13 +1,21 @@
 //! How the front end plays each game over the internal contract: which services it calls, in
-//! what order, and what of their answers it stores.
+//! what order, what of their answers it stores, and the prize ladder a budget may fall back on.
 
 mod account_prize;
+mod attack;
+mod character;
+pub mod prize_pool;
+mod spy_mission;
 
 use super::clients::{Dependencies, DependencyError};
 use crate::server::RequestId;
+use crate::store::PrizeDraw;
 use prizegen_domain::fairness::{ClientSeed, SeedKeyer, Service};
-use prizegen_domain::games::Game;
-use prizegen_domain::money::Prize;
+use prizegen_domain::games::character::{CharacterInput, FieldError};
+use prizegen_domain::games::{Game, Impl};
+use prizegen_domain::money::{Pence, Prize};
+use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// The three service keys of one draw, in wire form.
 pub struct Keys {
@@ -27,26 +35,137 @@ impl Keys {
     }
 }
 
+/// A game's input from the player, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GameInput {
+    /// The game takes none.
+    None,
+    /// A character's name, race, class and ranks.
+    Character(CharacterInput),
+}
+
+/// Checks a draw's `input` for `game`; every problem names its field.
+pub fn parse_input(game: Game, input: Option<&Value>) -> Result<GameInput, Vec<FieldError>> {
+    let field = |field: &str, message: String| vec![FieldError { field: field.to_owned(), message }];
+    let input = input.filter(|v| !v.is_null());
+    match (game, input) {
+        (Game::Character, None) => {
+            Err(field("input", "a character needs input: name, race, class and ranks".to_owned()))
+        }
+        (Game::Character, Some(Value::Object(input))) => {
+            let text = |name: &str| input.get(name).and_then(Value::as_str).unwrap_or_default();
+            let mut ranks = BTreeMap::new();
+            match input.get("ranks") {
+                Some(Value::Object(given)) => {
+                    for (ability, rank) in given {
+                        // A non-integer rank is reported as out of range by the domain check.
+                        ranks.insert(ability.clone(), rank.as_i64().unwrap_or(0));
+                    }
+                }
+                _ => {
+                    return Err(field(
+                        "ranks",
+                        "ranks is an object: {\"strength\": 1, …} with 1–6 each".to_owned(),
+                    ));
+                }
+            }
+            CharacterInput::parse(text("name"), text("race"), text("class"), &ranks).map(GameInput::Character)
+        }
+        (Game::Character, Some(_)) => Err(field("input", "input is an object".to_owned())),
+        (_, None) => Ok(GameInput::None),
+        (game, Some(_)) => Err(field("input", format!("{game} takes no input"))),
+    }
+}
+
 /// What the services decided for one draw.
 pub struct Played {
     /// The game's result fields, JSON.
     pub result_json: String,
-    /// The prize, if any.
-    pub prize: Option<Prize>,
+    /// The prize drawn and what a budget may fall back to.
+    pub prize: PrizeDraw,
     /// Unique within a campaign (the account number), if the game has such a thing.
     pub unique_key: Option<String>,
-    /// `<impl>@<instance>` of letters, numbers and rules.
-    pub served_by: [String; 3],
+    /// Unique within the game (a character's name), if the game has such a thing.
+    pub global_key: Option<String>,
+    /// `<impl>@<instance>` of letters, numbers and rules; `None` for a service not called.
+    pub served_by: [Option<String>; 3],
 }
 
-/// Plays `game` once with `keys`.
+/// Plays `game` once with `keys`. prize-pool is played in two steps by [`prize_pool`].
 pub async fn play(
     game: Game,
+    input: &GameInput,
     deps: &Dependencies,
     keys: &Keys,
     request_id: &RequestId,
 ) -> Result<Played, DependencyError> {
-    match game {
-        Game::AccountPrize => account_prize::play(deps, keys, request_id).await,
+    match (game, input) {
+        (Game::AccountPrize, _) => account_prize::play(deps, keys, request_id).await,
+        (Game::SpyMission, _) => spy_mission::play(deps, keys, request_id).await,
+        (Game::Attack, _) => attack::play(deps, keys, request_id).await,
+        (Game::Character, GameInput::Character(input)) => {
+            character::play(deps, keys, input, request_id).await
+        }
+        (Game::Character, GameInput::None) | (Game::PrizePool, _) => Err(DependencyError::Contract {
+            service: Service::Rules,
+            detail: format!("{game} cannot be played in one step with this input"),
+        }),
+    }
+}
+
+/// The implementation in a `served_by` value (`v2@rules-1a2b` → v2).
+pub fn impl_of(served_by: Option<&str>) -> Option<Impl> {
+    served_by?.split('@').next()?.parse().ok()
+}
+
+/// A drawn prize with the lower cash prizes of `ladder` a budget may fall back to.
+pub fn prize_draw(drawn: Option<Prize>, ladder: &[Pence], none: Option<Prize>) -> PrizeDraw {
+    let lower = match &drawn {
+        Some(drawn) => {
+            ladder.iter().filter(|a| **a < drawn.amount_pence && a.0 > 0).map(|a| Prize::cash(*a)).collect()
+        }
+        None => Vec::new(),
+    };
+    PrizeDraw { drawn, lower, none }
+}
+
+/// Wraps a JSON encoding failure of a service's answer.
+fn encode(service: Service, value: &impl serde::Serialize) -> Result<String, DependencyError> {
+    serde_json::to_string(value).map_err(|e| DependencyError::Contract { service, detail: e.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn lower_prizes_are_the_ladder_below_the_drawn_one() {
+        let ladder = [Pence(10_000), Pence(5_000), Pence(1_000)];
+        let draw = prize_draw(Some(Prize::cash(Pence(5_000))), &ladder, None);
+        assert_eq!(draw.lower, vec![Prize::cash(Pence(1_000))]);
+        assert!(prize_draw(None, &ladder, None).lower.is_empty());
+    }
+
+    #[test]
+    fn input_is_checked_per_game() {
+        assert_eq!(parse_input(Game::Attack, None), Ok(GameInput::None));
+        assert_eq!(parse_input(Game::Attack, Some(&Value::Null)), Ok(GameInput::None));
+        let refused = parse_input(Game::Attack, Some(&json!({"x": 1}))).unwrap_err();
+        assert_eq!(refused[0].field, "input");
+        assert_eq!(parse_input(Game::Character, None).unwrap_err()[0].field, "input");
+        let ranks = json!({"strength": 1, "dexterity": 2, "constitution": 3, "intelligence": 4, "wisdom": 5, "charisma": 6});
+        let ok = parse_input(
+            Game::Character,
+            Some(&json!({"name": "Aria", "race": "Elf", "class": "Rogue", "ranks": ranks})),
+        );
+        assert!(matches!(ok, Ok(GameInput::Character(_))));
+        let bad = json!({"name": "Aria", "race": "Elf", "class": "Rogue", "ranks": {"strength": "one"}});
+        let fields: Vec<String> =
+            parse_input(Game::Character, Some(&bad)).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert!(
+            fields.contains(&"ranks.strength".to_owned()) && fields.contains(&"ranks.wisdom".to_owned()),
+            "{fields:?}"
+        );
     }
 }

@@ -3,23 +3,31 @@
 //! One writer thread owns the only writing connection and commits in groups: it takes every job
 //! waiting in its queue (up to [`MAX_BATCH`]), runs each inside its own savepoint, and commits
 //! them with one `COMMIT` (one fsync). Each caller is answered only after that commit, so "201
-//! Created" still means "committed". Reader threads each own a read-only connection; WAL lets
-//! them read while the writer writes.
+//! Created" still means "committed". A job that fails (or panics) is rolled back to its
+//! savepoint and the others still commit — unless SQLite aborted the whole transaction (a full
+//! disk, an I/O error), in which case nothing of the batch is committed and every caller in it
+//! is told so. Reader threads each own a read-only connection; WAL lets them read while the
+//! writer writes.
 
 use super::super::StoreError;
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::{Receiver, Sender, TrySendError};
 use rusqlite::Connection;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 use tokio::sync::oneshot;
 
 /// The most jobs committed together.
 const MAX_BATCH: usize = 256;
 
+/// Jobs allowed to wait for the writer; past this the database is overloaded and callers get a
+/// 503 at once rather than a 503 after their work was queued (and later done).
+const MAX_QUEUED: usize = 4096;
+
 /// No database call waits longer than this; past it the database counts as unavailable.
 const CALL_TIMEOUT: Duration = Duration::from_secs(5);
 
 trait WriteJob: Send {
-    /// Runs the work inside the open transaction.
+    /// Runs the work inside the open transaction, unless its caller has stopped waiting.
     fn run(&mut self, conn: &Connection);
     /// Answers the caller once the transaction's fate is known.
     fn finish(self: Box<Self>, commit: Result<(), String>);
@@ -37,12 +45,25 @@ where
     F: FnOnce(&Connection) -> rusqlite::Result<T> + Send,
 {
     fn run(&mut self, conn: &Connection) {
+        // A caller that timed out has answered its client with a 503: doing its write now
+        // would store what the client was told failed.
+        if self.reply.is_closed() {
+            return;
+        }
         let Some(work) = self.work.take() else { return };
         let result = conn.execute_batch("SAVEPOINT job").and_then(|()| {
-            let outcome = work(conn);
+            let outcome = catch_unwind(AssertUnwindSafe(|| work(conn))).unwrap_or_else(|_| {
+                tracing::error!("a database job panicked; rolled back");
+                Err(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERNAL),
+                    Some("a database job panicked".into()),
+                ))
+            });
             // A failed job leaves no trace; the others in the batch still commit.
             let end = if outcome.is_ok() { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
-            conn.execute_batch(end)?;
+            if !conn.is_autocommit() {
+                conn.execute_batch(end)?;
+            }
             Ok(outcome)
         });
         self.result = Some(result.and_then(|outcome| outcome));
@@ -51,7 +72,7 @@ where
     fn finish(self: Box<Self>, commit: Result<(), String>) {
         let answer = match (commit, self.result) {
             (Ok(()), Some(result)) => Ok(result),
-            (Err(error), _) => Err(StoreError::Unavailable(format!("commit failed: {error}"))),
+            (Err(error), _) => Err(StoreError::Unavailable(format!("nothing was committed: {error}"))),
             (Ok(()), None) => Err(StoreError::Unavailable("the job did not run".into())),
         };
         let _ = self.reply.send(answer);
@@ -70,16 +91,18 @@ pub struct Threads {
 impl Threads {
     /// Starts the writer on `writer` and one reader thread per connection in `readers`.
     pub fn start(writer: Connection, readers: Vec<Connection>) -> std::io::Result<Self> {
-        let (write_tx, write_rx) = crossbeam_channel::unbounded::<Box<dyn WriteJob>>();
+        let (write_tx, write_rx) = crossbeam_channel::bounded::<Box<dyn WriteJob>>(MAX_QUEUED);
         std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || write_loop(writer, write_rx))?;
-        let (read_tx, read_rx) = crossbeam_channel::unbounded::<ReadJob>();
+        let (read_tx, read_rx) = crossbeam_channel::bounded::<ReadJob>(MAX_QUEUED);
         for (i, conn) in readers.into_iter().enumerate() {
             let rx = read_rx.clone();
             std::thread::Builder::new().name(format!("sqlite-reader-{i}")).spawn(move || {
                 while let Ok(job) = rx.recv() {
-                    job(&conn);
+                    // A panicking read answers nobody (its caller sees "stopped mid-call") but
+                    // must not take the reader thread with it.
+                    let _ = catch_unwind(AssertUnwindSafe(|| job(&conn)));
                 }
             })?;
         }
@@ -94,9 +117,7 @@ impl Threads {
     {
         let (reply, answer) = oneshot::channel();
         let job = Box::new(Job { work: Some(work), result: None, reply });
-        self.writer
-            .send(job)
-            .map_err(|_| StoreError::Unavailable("the database writer has stopped".into()))?;
+        self.writer.try_send(job).map_err(|e| queue_error("writer", &e))?;
         await_answer(answer).await?
     }
 
@@ -110,10 +131,15 @@ impl Threads {
         let job: ReadJob = Box::new(move |conn| {
             let _ = reply.send(Ok(work(conn)));
         });
-        self.readers
-            .send(job)
-            .map_err(|_| StoreError::Unavailable("the database readers have stopped".into()))?;
+        self.readers.try_send(job).map_err(|e| queue_error("readers", &e))?;
         await_answer(answer).await?
+    }
+}
+
+fn queue_error<T>(who: &str, error: &TrySendError<T>) -> StoreError {
+    match error {
+        TrySendError::Full(_) => StoreError::Unavailable(format!("the database {who} are overloaded")),
+        TrySendError::Disconnected(_) => StoreError::Unavailable(format!("the database {who} have stopped")),
     }
 }
 
@@ -134,20 +160,102 @@ fn write_loop(conn: Connection, jobs: Receiver<Box<dyn WriteJob>>) {
                 Err(_) => break,
             }
         }
-        if let Err(error) = conn.execute_batch("BEGIN IMMEDIATE") {
-            let error = error.to_string();
-            batch.into_iter().for_each(|job| job.finish(Err(error.clone())));
-            continue;
-        }
-        for job in &mut batch {
-            job.run(&conn);
-        }
-        let commit = conn.execute_batch("COMMIT").map_err(|e| e.to_string());
-        if commit.is_err() {
-            let _ = conn.execute_batch("ROLLBACK");
-        }
+        let outcome = run_batch(&conn, &mut batch);
         for job in batch {
-            job.finish(commit.clone());
+            job.finish(outcome.clone());
         }
+    }
+}
+
+/// Runs a batch in one transaction; `Err` means nothing of it was committed.
+fn run_batch(conn: &Connection, batch: &mut [Box<dyn WriteJob>]) -> Result<(), String> {
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| e.to_string())?;
+    for job in batch.iter_mut() {
+        job.run(conn);
+        // Some errors (a full disk, an I/O error) make SQLite roll back the whole transaction.
+        // Continuing would run the rest outside any transaction, each committing on its own.
+        if conn.is_autocommit() {
+            return Err("the transaction was aborted by an earlier error in its batch".into());
+        }
+    }
+    conn.execute_batch("COMMIT").map_err(|e| {
+        let _ = conn.execute_batch("ROLLBACK");
+        e.to_string()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn threads(dir: &tempfile::TempDir) -> (Threads, std::path::PathBuf) {
+        let path = dir.path().join("t.db");
+        let writer = super::super::connect(&path).unwrap();
+        writer.execute_batch("CREATE TABLE t (v BLOB NOT NULL)").unwrap();
+        let reader = super::super::connect(&path).unwrap();
+        (Threads::start(writer, vec![reader]).unwrap(), path)
+    }
+
+    fn count(path: &std::path::Path) -> i64 {
+        let conn = Connection::open(path).unwrap();
+        conn.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0)).unwrap()
+    }
+
+    /// Holds the writer until released, so that the next jobs queue into one batch.
+    async fn hold_writer(threads: &Threads) -> std::sync::mpsc::Sender<()> {
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let (started, running) = oneshot::channel();
+        let held = threads.clone();
+        tokio::spawn(async move {
+            let _ = held
+                .write(move |_| {
+                    let _ = started.send(());
+                    let _ = wait.recv();
+                    Ok(())
+                })
+                .await;
+        });
+        running.await.unwrap();
+        release
+    }
+
+    #[tokio::test]
+    async fn a_failing_job_is_rolled_back_and_its_batch_still_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let (threads, path) = threads(&dir);
+        let release = hold_writer(&threads).await;
+        let bad = threads.write(|c| c.execute("INSERT INTO t (v) VALUES (NULL)", []));
+        let good = threads.write(|c| c.execute("INSERT INTO t (v) VALUES (x'01')", []));
+        let panics = threads.write(|c| {
+            c.execute("INSERT INTO t (v) VALUES (x'02')", [])?;
+            panic!("a bug in a job")
+        });
+        release.send(()).unwrap();
+        let (bad, good, panics): (_, _, Result<rusqlite::Result<usize>, _>) = tokio::join!(bad, good, panics);
+        assert!(bad.unwrap().is_err(), "the NOT NULL violation is the bad job's own error");
+        assert_eq!(good.unwrap().unwrap(), 1);
+        assert!(panics.unwrap().is_err(), "a panic is reported as a failed job");
+        assert_eq!(count(&path), 1, "only the good job's row is stored");
+        // The writer survived the panic.
+        assert_eq!(
+            threads.write(|c| c.execute("INSERT INTO t (v) VALUES (x'03')", [])).await.unwrap().unwrap(),
+            1
+        );
+    }
+
+    #[tokio::test]
+    async fn an_aborted_transaction_commits_nothing_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let (threads, path) = threads(&dir);
+        // A tiny page limit: a large insert fails with SQLITE_FULL, which aborts the transaction.
+        threads.write(|c| c.query_row("PRAGMA max_page_count = 30", [], |_| Ok(()))).await.unwrap().unwrap();
+        let release = hold_writer(&threads).await;
+        let big = threads.write(|c| c.execute("INSERT INTO t (v) VALUES (zeroblob(200000))", []));
+        let small = threads.write(|c| c.execute("INSERT INTO t (v) VALUES (x'01')", []));
+        release.send(()).unwrap();
+        let (big, small) = tokio::join!(big, small);
+        assert!(matches!(big, Err(StoreError::Unavailable(_)) | Ok(Err(_))), "{big:?}");
+        assert!(matches!(small, Err(StoreError::Unavailable(_))), "the small job is told: {small:?}");
+        assert_eq!(count(&path), 0, "and indeed nothing was committed");
     }
 }

@@ -1,0 +1,139 @@
+//! prize-pool's two steps: `POST /api/v1/prize-pool/sequences` and
+//! `POST /api/v1/prize-pool/sequences/{sequence}/claim`.
+
+use crate::frontend::Frontend;
+use crate::frontend::draws::store_error;
+use crate::frontend::prize_pool;
+use crate::frontend::view::{DrawBody, rfc3339};
+use crate::server::{ApiError, ApiJson, RequestId};
+use crate::store::{ServedBy, StoredSequence};
+use axum::Json;
+use axum::extract::{Extension, Path, State};
+use axum::response::{IntoResponse, Response};
+use http::StatusCode;
+use prizegen_domain::fairness::ClientSeed;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use utoipa::ToSchema;
+
+/// Body of a generation.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Generate {
+    /// A prize-pool campaign's slug; `prize-pool` when absent.
+    #[serde(default)]
+    campaign: Option<String>,
+    /// Your seed (UTF-8, at most 64 bytes).
+    #[serde(default)]
+    client_seed: Option<String>,
+}
+
+/// A sequence's fairness fields.
+#[derive(Serialize, ToSchema)]
+pub struct SequenceFairness {
+    seed_hash: String,
+    client_seed: String,
+    nonce: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server_seed: Option<String>,
+}
+
+/// A generated sequence.
+#[derive(Serialize, ToSchema)]
+pub struct SequenceBody {
+    /// 20 letters and digits.
+    sequence: String,
+    campaign: String,
+    created_at: String,
+    /// Whether it was claimed.
+    claimed: bool,
+    /// The claim's draw, once claimed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    draw_id: Option<String>,
+    /// Where to claim it.
+    claim: String,
+    fairness: SequenceFairness,
+    served_by: ServedBy,
+}
+
+impl From<StoredSequence> for SequenceBody {
+    fn from(s: StoredSequence) -> Self {
+        Self {
+            claim: format!("/api/v1/prize-pool/sequences/{}/claim", s.sequence),
+            claimed: s.draw_id.is_some(),
+            draw_id: s.draw_id,
+            created_at: rfc3339(s.created_at_ms),
+            sequence: s.sequence,
+            campaign: s.campaign,
+            fairness: SequenceFairness {
+                seed_hash: s.seed_hash,
+                client_seed: s.client_seed,
+                nonce: s.nonce,
+                server_seed: s.server_seed,
+            },
+            served_by: s.served_by,
+        }
+    }
+}
+
+/// Step 1: generate a sequence (stored at once).
+#[utoipa::path(
+    post,
+    path = "/api/v1/prize-pool/sequences",
+    request_body = Generate,
+    responses(
+        (status = 201, body = SequenceBody),
+        (status = 422, description = "unknown or unavailable campaign, client_seed too long"),
+        (status = 503, description = "a service or the database is unavailable"),
+    ),
+)]
+pub async fn generate(
+    State(front): State<Arc<Frontend>>,
+    Extension(request_id): Extension<RequestId>,
+    ApiJson(body): ApiJson<Generate>,
+) -> Result<Response, ApiError> {
+    let client_seed = ClientSeed::parse(body.client_seed.unwrap_or_default())
+        .map_err(|e| ApiError::invalid("invalid_client_seed", e.to_string()))?;
+    let sequence = prize_pool::generate(&front, body.campaign, client_seed, &request_id).await?;
+    let location = format!("/api/v1/prize-pool/sequences/{}", sequence.sequence);
+    Ok((StatusCode::CREATED, [(http::header::LOCATION, location)], Json(SequenceBody::from(sequence)))
+        .into_response())
+}
+
+/// A sequence and whether it was claimed.
+#[utoipa::path(
+    get,
+    path = "/api/v1/prize-pool/sequences/{sequence}",
+    params(("sequence" = String, Path)),
+    responses((status = 200, body = SequenceBody), (status = 404, description = "unknown sequence")),
+)]
+pub async fn one(
+    State(front): State<Arc<Frontend>>,
+    Path(sequence): Path<String>,
+) -> Result<Json<SequenceBody>, ApiError> {
+    let stored = front.store.sequence(&sequence).await.map_err(|e| store_error(&e))?;
+    let stored = stored.ok_or_else(|| {
+        ApiError::not_found("unknown_sequence", format!("there is no sequence {sequence:?}"))
+    })?;
+    Ok(Json(stored.into()))
+}
+
+/// Step 2: claim a sequence, once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/prize-pool/sequences/{sequence}/claim",
+    params(("sequence" = String, Path)),
+    responses(
+        (status = 200, description = "the claim's draw; its fairness is the generation's", body = DrawBody),
+        (status = 404, description = "unknown sequence"),
+        (status = 409, description = "already submitted"),
+    ),
+)]
+pub async fn claim(
+    State(front): State<Arc<Frontend>>,
+    Extension(request_id): Extension<RequestId>,
+    Path(sequence): Path<String>,
+) -> Result<Json<DrawBody>, ApiError> {
+    let draw = prize_pool::claim(&front, &sequence, &request_id).await?;
+    Ok(Json(DrawBody::from_stored(draw).map_err(|e| ApiError::internal(&e))?))
+}

@@ -1,0 +1,32 @@
+//! `/fairness`: the algorithm, the worked example, the current commitment, revealed seeds.
+
+use super::{Footer, error_page, render};
+use crate::frontend::Frontend;
+use crate::frontend::draws::store_error;
+use crate::frontend::view::rfc3339;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use http::StatusCode;
+use std::sync::Arc;
+
+#[derive(Template)]
+#[template(path = "fairness.html")]
+struct FairnessPage {
+    current: Option<String>,
+    revealed: Vec<(String, String, String)>,
+    footer: Footer,
+}
+
+pub async fn page(State(front): State<Arc<Frontend>>) -> Response {
+    let seeds = match front.store.seeds().await {
+        Ok(seeds) => seeds,
+        Err(e) => return error_page(&front, store_error(&e)),
+    };
+    let current = seeds.iter().find(|s| s.revealed_at_ms.is_none()).map(|s| s.hash.to_string());
+    let revealed = seeds
+        .iter()
+        .filter_map(|s| Some((s.hash.to_string(), s.seed.to_hex(), rfc3339(s.revealed_at_ms?))))
+        .collect();
+    render(StatusCode::OK, &FairnessPage { current, revealed, footer: Footer::new(&front, None) })
+}
