@@ -5,8 +5,13 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod admin;
+mod campaigns;
 mod draws;
 mod errors;
 mod fairness;
+mod games;
 mod operations;
+mod prize_pool;
 mod resilience;
+mod stock;
