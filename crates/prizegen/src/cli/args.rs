@@ -129,6 +129,7 @@ impl FrontendArgs {
             rules_url: self.rules_url.clone(),
             call_timeout: self.call_timeout,
             admin_token: admin_token_from_env()?,
+            nonce_block: crate::frontend::nonces::BLOCK,
         })
     }
 }
@@ -163,8 +164,9 @@ pub struct VerifyArgs {
 /// `PRIZEGEN_ADMIN_TOKEN`, or the contents of the file `PRIZEGEN_ADMIN_TOKEN_FILE` names.
 pub fn admin_token_from_env() -> anyhow::Result<Option<String>> {
     use anyhow::Context;
-    if let Ok(token) = std::env::var("PRIZEGEN_ADMIN_TOKEN") {
-        return Ok(Some(token.trim().to_owned()).filter(|t| !t.is_empty()));
+    // An empty variable counts as unset (compose files often write `${TOKEN:-}`).
+    if let Some(token) = std::env::var("PRIZEGEN_ADMIN_TOKEN").ok().filter(|t| !t.trim().is_empty()) {
+        return Ok(Some(token.trim().to_owned()));
     }
     match std::env::var_os("PRIZEGEN_ADMIN_TOKEN_FILE") {
         Some(path) => {

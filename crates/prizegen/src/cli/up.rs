@@ -37,6 +37,7 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
         rules_url: urls[2].clone(),
         call_timeout: args.call_timeout,
         admin_token: Some(admin_token),
+        nonce_block: crate::frontend::nonces::BLOCK,
     };
 
     // Services 2–4 first, so the front end's first request finds them.
@@ -89,12 +90,16 @@ fn token_beside_database(url: &DatabaseUrl) -> anyhow::Result<String> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
+    // Written whole to a temporary file, then renamed: a crash never leaves an empty token file.
+    let partial = path.with_extension("admin-token.partial");
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&path).with_context(|| format!("creating {}", path.display()))?;
+    let mut file = options.open(&partial).with_context(|| format!("creating {}", partial.display()))?;
     std::io::Write::write_all(&mut file, format!("{token}\n").as_bytes())?;
+    file.sync_all()?;
+    std::fs::rename(&partial, &path).with_context(|| format!("creating {}", path.display()))?;
     println!("Operator token (shown once; kept in {}): {token}", path.display());
     Ok(token)
 }

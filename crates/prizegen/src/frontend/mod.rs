@@ -44,6 +44,8 @@ pub struct FrontendConfig {
     pub call_timeout: Duration,
     /// The operator's secret; without one, operator calls are always refused.
     pub admin_token: Option<String>,
+    /// Nonces reserved per database round trip (see `nonces.rs`); [`nonces::BLOCK`] normally.
+    pub nonce_block: u64,
 }
 
 /// The front end's shared state.
@@ -71,8 +73,9 @@ impl Frontend {
     ) -> anyhow::Result<Self> {
         use anyhow::Context;
         let store = Store::open(&config.database).await?;
-        let (nonces, seed) =
-            nonces::NonceSource::start(store.clone()).await.context("loading the server seed")?;
+        let (nonces, seed) = nonces::NonceSource::start(store.clone(), config.nonce_block)
+            .await
+            .context("loading the server seed")?;
         tracing::info!(commitment = %seed.hash, "current server seed loaded");
         let client =
             |service, url: &str| ServiceClient::new(service, url, config.call_timeout, metrics.clone());
@@ -95,6 +98,9 @@ impl Frontend {
     }
 }
 
+/// How long readiness waits for each generator's `/healthz`.
+const PROBE_TIMEOUT: Duration = Duration::from_millis(300);
+
 /// Ready when the database answers; the services' state is reported but does not decide, so a
 /// generator outage does not take the pages (and the 503s that explain it) out of the balancer.
 pub struct FrontendReadiness(pub Arc<Frontend>);
@@ -114,7 +120,8 @@ impl Readiness for FrontendReadiness {
             };
             checks.insert("database".into(), Value::String(text));
             let request_id = RequestId::generate();
-            let probes = front.deps.all().map(|client| client.served_by(&request_id));
+            // A short deadline of its own: a hung generator must not make the probe itself slow.
+            let probes = front.deps.all().map(|client| client.served_by_within(&request_id, PROBE_TIMEOUT));
             let [l, n, r] = probes;
             let (l, n, r) = tokio::join!(l, n, r);
             for (client, probe) in front.deps.all().into_iter().zip([l, n, r]) {

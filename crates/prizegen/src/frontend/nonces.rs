@@ -8,8 +8,8 @@ use crate::store::{SeedRecord, Store, StoreError};
 use prizegen_domain::fairness::{SeedHash, SeedKeyer, ServerSeed};
 use std::sync::{Arc, Mutex};
 
-/// Nonces reserved per database round trip.
-const BLOCK: u64 = 1024;
+/// Nonces reserved per database round trip, by default.
+pub const BLOCK: u64 = 1024;
 
 /// The seed draws are made with, ready to derive keys.
 pub struct ActiveSeed {
@@ -40,14 +40,17 @@ pub struct NonceSource {
     lease: Mutex<Option<Lease>>,
     /// Serialises refills so that many waiting draws trigger one reservation, not many.
     refill: tokio::sync::Mutex<()>,
+    /// Nonces per reservation.
+    block: u64,
 }
 
 impl NonceSource {
     /// Loads the current seed, creating the first one on a new database.
-    pub async fn start(store: Store) -> Result<(Self, Arc<ActiveSeed>), StoreError> {
+    pub async fn start(store: Store, block: u64) -> Result<(Self, Arc<ActiveSeed>), StoreError> {
         let record = store.current_seed_or_insert(fresh_seed()?).await?;
         let seed = ActiveSeed::from_record(&record);
-        let source = Self { store, lease: Mutex::new(None), refill: tokio::sync::Mutex::new(()) };
+        let source =
+            Self { store, lease: Mutex::new(None), refill: tokio::sync::Mutex::new(()), block: block.max(1) };
         Ok((source, seed))
     }
 
@@ -66,7 +69,7 @@ impl NonceSource {
                 Some(seed) => seed,
                 None => ActiveSeed::from_record(&self.store.current_seed_or_insert(fresh_seed()?).await?),
             };
-            if let Some(range) = self.store.reserve_nonces(current.id, BLOCK).await? {
+            if let Some(range) = self.store.reserve_nonces(current.id, self.block).await? {
                 let lease = Lease { seed: current, next: range.start, end: range.end };
                 *self.lease.lock().unwrap_or_else(|p| p.into_inner()) = Some(lease);
                 break;

@@ -30,7 +30,8 @@ pub struct RouteOnly {
 pub struct DependencyLabels {
     /// `letters`, `numbers`, `rules` or `database`.
     pub dependency: &'static str,
-    /// `ok`, `timeout`, `unreachable`, `error`.
+    /// `ok`, `timeout`, `unreachable`, `failing` (a 5xx) or `contract` (an answer outside the
+    /// internal contract).
     pub outcome: &'static str,
 }
 

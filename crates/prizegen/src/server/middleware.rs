@@ -19,6 +19,10 @@ pub struct Observe {
     pub metrics: Arc<Metrics>,
     /// A backstop: no request may take longer than this, whatever hangs below it.
     pub request_timeout: Duration,
+    /// While draining, responses say `Connection: close`, so keep-alive clients (an nginx
+    /// upstream pool, the front end's clients) move to other instances between requests
+    /// instead of losing a request to a connection closed under them.
+    pub lifecycle: Arc<super::Lifecycle>,
 }
 
 /// Runs a request inside its span and time limit, then stamps and records the response.
@@ -48,6 +52,9 @@ pub async fn observe(State(observe): State<Arc<Observe>>, mut req: Request, next
     headers.insert(SERVED_BY.clone(), observe.identity.header_value().clone());
     if let Ok(value) = HeaderValue::from_str(request_id.as_str()) {
         headers.insert(REQUEST_ID.clone(), value);
+    }
+    if observe.lifecycle.is_draining() {
+        headers.insert(http::header::CONNECTION, HeaderValue::from_static("close"));
     }
 
     let status = response.status();

@@ -27,8 +27,12 @@ pub fn with_common_routes(
     metrics: Arc<Metrics>,
     request_timeout: std::time::Duration,
 ) -> axum::Router {
-    let observe =
-        middleware::Observe { identity: identity.clone(), metrics: metrics.clone(), request_timeout };
+    let observe = middleware::Observe {
+        identity: identity.clone(),
+        metrics: metrics.clone(),
+        request_timeout,
+        lifecycle: lifecycle.clone(),
+    };
     routes
         .merge(health::routes(identity, lifecycle, readiness, metrics))
         .layer(axum::middleware::from_fn_with_state(Arc::new(observe), middleware::observe))

@@ -1,7 +1,7 @@
 //! Commitments, rotation by the operator, and re-verification of every draw.
 
 use crate::draws::rotate;
-use crate::support::{ADMIN_TOKEN, TestApp, error_code};
+use crate::support::{ADMIN_TOKEN, Options, TestApp, error_code};
 use prizegen::verify::verify_draw;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -63,4 +63,46 @@ async fn nonces_are_never_reused_under_a_seed() {
     nonces.sort_unstable();
     nonces.dedup();
     assert_eq!(nonces.len(), 40);
+}
+
+#[tokio::test]
+async fn nonces_stay_unique_across_replicas_block_refills_and_a_rotation() {
+    // Blocks of 7 force many refills; two front ends share the database.
+    let mut app = TestApp::spawn_with(Options { nonce_block: 7, ..Options::default() }).await;
+    let replica = app.add_replica().await;
+    let draw_at = |url: String| {
+        let http = app.http.clone();
+        async move {
+            let response = http
+                .post(format!("{url}/api/v1/draws"))
+                .json(&serde_json::json!({"game": "spy-mission"}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 201);
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let urls = || [app.url.clone(), replica.clone()].into_iter().cycle().take(60);
+    let mut draws = futures_util::future::join_all(urls().map(draw_at)).await;
+    crate::draws::rotate(&app).await;
+    draws.extend(futures_util::future::join_all(urls().map(draw_at)).await);
+
+    let mut pairs: Vec<(String, u64)> = draws
+        .iter()
+        .map(|d| {
+            (
+                d["fairness"]["seed_hash"].as_str().unwrap().to_owned(),
+                d["fairness"]["nonce"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let seeds: std::collections::BTreeSet<&String> = pairs.iter().map(|(seed, _)| seed).collect();
+    assert_eq!(seeds.len(), 2, "draws before and after the rotation");
+    pairs.sort_unstable();
+    pairs.dedup();
+    assert_eq!(pairs.len(), 120, "no (seed, nonce) pair was handed out twice");
+    let fronts: std::collections::BTreeSet<&str> =
+        draws.iter().map(|d| d["served_by"]["frontend"].as_str().unwrap()).collect();
+    assert_eq!(fronts.len(), 2, "both replicas drew");
 }

@@ -60,6 +60,12 @@ async fn the_front_end_is_ready_without_generators_but_says_which_are_down() {
 
 /// A proxy in front of a real service that records the `x-request-id` of what passes through.
 async fn recording_proxy(upstream: String) -> (String, Arc<Mutex<Vec<String>>>) {
+    proxy(upstream, std::time::Duration::ZERO).await
+}
+
+/// A proxy in front of a real service that records each request's `x-request-id` and answers
+/// after `delay` (a slow dependency, real answers).
+pub async fn proxy(upstream: String, delay: std::time::Duration) -> (String, Arc<Mutex<Vec<String>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let client = reqwest::Client::new();
     let recorded = seen.clone();
@@ -68,6 +74,7 @@ async fn recording_proxy(upstream: String) -> (String, Arc<Mutex<Vec<String>>>) 
         async move {
             let id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
             recorded.lock().unwrap().push(id);
+            tokio::time::sleep(delay).await;
             let answer = client
                 .request(method, format!("{upstream}{}", uri.path()))
                 .header("content-type", "application/json")
@@ -88,11 +95,17 @@ async fn recording_proxy(upstream: String) -> (String, Arc<Mutex<Vec<String>>>) 
 
 #[tokio::test]
 async fn the_request_id_reaches_every_service() {
-    // Start once to learn a real letters address, then put the proxy in front of it.
+    // Start once to learn real service addresses, then put a recording proxy in front of each.
     let mut plain = TestApp::spawn().await;
-    let (proxy, seen) = recording_proxy(plain.service_url(Service::Letters)).await;
-    let app =
-        TestApp::spawn_with(Options { override_urls: [Some(proxy), None, None], ..Options::default() }).await;
+    let mut urls = Vec::new();
+    let mut seen = Vec::new();
+    for service in Service::ALL {
+        let (url, log) = recording_proxy(plain.service_url(service)).await;
+        urls.push(Some(url));
+        seen.push(log);
+    }
+    let override_urls = [urls[0].clone(), urls[1].clone(), urls[2].clone()];
+    let app = TestApp::spawn_with(Options { override_urls, ..Options::default() }).await;
 
     let response = app
         .http
@@ -104,10 +117,13 @@ async fn the_request_id_reaches_every_service() {
         .unwrap();
     assert_eq!(response.status(), 201);
     assert_eq!(response.headers()["x-request-id"], "trace-me-123");
-    app.draw().await; // no id sent: the front end makes one
-    let ids = seen.lock().unwrap().clone();
-    assert_eq!(ids[0], "trace-me-123", "the given id was passed on");
-    assert_eq!(ids[1].len(), 32, "a generated id was passed on: {ids:?}");
+    let generated = app.post_draw(json!({"game": "account-prize"})).await; // no id sent: one is made
+    let generated_id = generated.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(generated_id.len(), 32);
+    for (service, log) in Service::ALL.into_iter().zip(&seen) {
+        let ids = log.lock().unwrap().clone();
+        assert_eq!(ids, ["trace-me-123".to_owned(), generated_id.clone()], "{service} saw the ids");
+    }
 }
 
 #[tokio::test]

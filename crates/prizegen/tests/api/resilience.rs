@@ -100,7 +100,33 @@ async fn a_draining_service_is_not_ready_but_still_serves() {
     assert_eq!(status, 503, "readyz turns false while draining");
     let body: Value = app.http.get(format!("{letters}/readyz")).send().await.unwrap().json().await.unwrap();
     assert_eq!(body["status"], "draining");
-    assert_eq!(app.http.get(format!("{letters}/healthz")).send().await.unwrap().status(), 200);
+    let health = app.http.get(format!("{letters}/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    assert_eq!(health.headers()["connection"], "close", "keep-alive clients are told to move on");
     // In-flight and new work is still served during the drain delay.
     app.draw().await;
+}
+
+#[tokio::test]
+async fn a_stopping_front_end_finishes_the_draw_in_flight() {
+    // Rules answers slowly, so a draw is in flight when the front end is told to stop.
+    let mut plain = TestApp::spawn().await;
+    let (slow_rules, reached) =
+        crate::operations::proxy(plain.service_url(Service::Rules), Duration::from_millis(700)).await;
+    let options = Options { override_urls: [None, None, Some(slow_rules)], ..Options::default() };
+    let mut app = TestApp::spawn_with(options).await;
+    let url = app.url.clone();
+    let http = app.http.clone();
+    let in_flight = tokio::spawn(async move {
+        http.post(format!("{url}/api/v1/draws")).json(&json!({"game": "account-prize"})).send().await
+    });
+    // Wait until the draw has reached rules (the proxy records it), then stop the front end.
+    while reached.lock().unwrap().is_empty() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    app.stop_frontend().await;
+    let response = in_flight.await.unwrap().expect("the in-flight request was answered");
+    assert_eq!(response.status(), 201, "drained, not cut");
+    let after = app.http.get(format!("{}/healthz", app.url)).send().await;
+    assert!(after.is_err(), "a stopped front end accepts nothing new");
 }

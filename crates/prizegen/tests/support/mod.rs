@@ -36,6 +36,8 @@ pub struct Options {
     pub override_urls: [Option<String>; 3],
     /// How services shut down.
     pub serve: ServeOptions,
+    /// Nonces per database reservation.
+    pub nonce_block: u64,
 }
 
 impl Default for Options {
@@ -46,6 +48,7 @@ impl Default for Options {
             seed: None,
             override_urls: [None, None, None],
             serve: ServeOptions { drain_delay: Duration::ZERO, shutdown_timeout: Duration::from_secs(5) },
+            nonce_block: prizegen::frontend::nonces::BLOCK,
         }
     }
 }
@@ -81,6 +84,8 @@ pub struct TestApp {
     pub options: Options,
     generators: Vec<(Service, Running)>,
     frontend: Option<Running>,
+    /// More front ends on the same database, as replicas.
+    replicas: Vec<Running>,
 }
 
 impl TestApp {
@@ -105,8 +110,16 @@ impl TestApp {
             generators.push((service, start(app, listener, options.serve).await));
         }
         let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().expect("a client");
-        let mut test_app =
-            Self { dir, database, url: String::new(), http, options, generators, frontend: None };
+        let mut test_app = Self {
+            dir,
+            database,
+            url: String::new(),
+            http,
+            options,
+            generators,
+            frontend: None,
+            replicas: Vec::new(),
+        };
         test_app.start_frontend(None).await;
         test_app
     }
@@ -124,6 +137,7 @@ impl TestApp {
             rules_url: url(2),
             call_timeout: self.options.call_timeout,
             admin_token: Some(ADMIN_TOKEN.to_owned()),
+            nonce_block: self.options.nonce_block,
         }
     }
 
@@ -135,6 +149,23 @@ impl TestApp {
         let running = start(app, listener, self.options.serve).await;
         self.url = format!("http://{}", running.addr);
         self.frontend = Some(running);
+    }
+
+    /// Starts another front end on the same database and services (a replica); returns its URL.
+    pub async fn add_replica(&mut self) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+        let app = app::frontend(&self.frontend_config(), None).await.expect("the replica starts");
+        let running = start(app, listener, self.options.serve).await;
+        let url = format!("http://{}", running.addr);
+        self.replicas.push(running);
+        url
+    }
+
+    /// Asks the front end to shut down gracefully; returns when it has.
+    pub async fn stop_frontend(&mut self) {
+        let mut old = self.frontend.take().expect("a running front end");
+        let _ = old.stop.take().expect("not stopped yet").send(());
+        old.task.await.expect("the front end stopped cleanly");
     }
 
     /// Stops the front end gracefully and starts a new one on the same port and database.

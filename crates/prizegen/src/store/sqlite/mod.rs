@@ -54,10 +54,13 @@ impl SqliteStore {
         Ok(Self { threads })
     }
 
-    /// Whether the database answers.
+    /// Whether the database answers, on a reader and on the writer (a writer that died would
+    /// otherwise leave reads working and every draw failing, with readiness still green).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        let outcome = self.threads.read(|conn| conn.query_row("SELECT 1", [], |_| Ok(()))).await?;
-        flatten(outcome)
+        let select = |conn: &Connection| conn.query_row("SELECT 1", [], |_| Ok(()));
+        let (read, write) = tokio::join!(self.threads.read(select), self.threads.write(select));
+        flatten(read?)?;
+        flatten(write?)
     }
 }
 

@@ -76,9 +76,8 @@ impl SqliteStore {
         let outcome = self
             .threads
             .read(|conn| {
-                let mut stmt = conn.prepare_cached(&format!(
-                    "{SEED_COLUMNS} ORDER BY is_current IS NULL, id DESC LIMIT 1000"
-                ))?;
+                let mut stmt =
+                    conn.prepare_cached(&format!("{SEED_COLUMNS} ORDER BY is_current IS NULL, id DESC"))?;
                 stmt.query_map([], seed_row)?.collect::<rusqlite::Result<Vec<_>>>()
             })
             .await?;
