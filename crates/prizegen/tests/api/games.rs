@@ -189,3 +189,37 @@ async fn twenty_simultaneous_characters_with_one_name_make_one() {
     let listed: Value = app.get("/api/v1/draws?game=character").await.json().await.unwrap();
     assert_eq!(listed["draws"].as_array().unwrap().len(), 1);
 }
+
+/// The published worked examples (docs/fairness.md): seed 00..1f, client seed "", nonce 0, v1.
+#[tokio::test]
+async fn every_games_worked_example() {
+    let fresh = || TestApp::spawn_with(Options { seed: Some(crate::support::example_seed()), ..Options::default() });
+
+    let app = fresh().await;
+    let spy = draw(&app, json!({"game": "spy-mission"})).await;
+    assert_eq!(spy["result"]["dossier"], "4 q 2 x 12 z 6 m 2 g 17 k");
+    assert_eq!(spy["result"]["mission"], "Meet with the head of Odin");
+
+    let app = fresh().await;
+    let attack = draw(&app, json!({"game": "attack"})).await;
+    assert_eq!(attack["result"], json!({"roll": 1, "power": "4.2", "outcome": "hit", "damage": "4.2"}));
+
+    let app = fresh().await;
+    let character = draw(
+        &app,
+        json!({"game": "character", "input": {"name": "Example", "race": "Human", "class": "Fighter",
+            "ranks": {"strength": 1, "dexterity": 2, "constitution": 3, "intelligence": 4, "wisdom": 5, "charisma": 6}}}),
+    )
+    .await;
+    assert_eq!(character["result"]["rolls"], json!([20, 18, 15, 13, 7, 5]));
+    assert_eq!(character["result"]["background"], "Entertainer");
+    assert_eq!(
+        character["result"]["abilities"],
+        json!({"strength": 20, "dexterity": 18, "constitution": 15, "intelligence": 13, "wisdom": 7, "charisma": 5})
+    );
+
+    let app = fresh().await;
+    let claimed = claim(&app, None).await;
+    assert_eq!(claimed["result"], json!({"sequence": "Q2Z6Gk4o395G413p62K5", "tier": 0}));
+    assert_eq!(claimed["prize"], Value::Null);
+}
