@@ -139,7 +139,8 @@ async fn campaigns_and_their_stock_survive_a_restart() {
     .await;
     assert_eq!(create_campaign(&app, gig()).await.status(), 201);
     // The example seed's first draw wins £10, so the campaign has spent something.
-    let draw: Value = app.post_draw(json!({"game": "account-prize", "campaign": "summer-gig"})).await.json().await.unwrap();
+    let draw: Value =
+        app.post_draw(json!({"game": "account-prize", "campaign": "summer-gig"})).await.json().await.unwrap();
     assert_eq!(draw["prize"]["amount_pence"], 1000);
     let before: Value = app.get("/api/v1/campaigns/summer-gig").await.json().await.unwrap();
     assert_eq!(before["spent_pence"], 1000);
@@ -149,5 +150,9 @@ async fn campaigns_and_their_stock_survive_a_restart() {
     let after: Value = app.get("/api/v1/campaigns/summer-gig").await.json().await.unwrap();
     assert_eq!(after, before);
     let listed: Value = app.get("/api/v1/campaigns").await.json().await.unwrap();
-    assert_eq!(listed["campaigns"].as_array().unwrap().len(), 6, "five defaults and ours, nothing wiped or doubled");
+    assert_eq!(
+        listed["campaigns"].as_array().unwrap().len(),
+        6,
+        "five defaults and ours, nothing wiped or doubled"
+    );
 }

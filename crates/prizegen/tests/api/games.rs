@@ -193,7 +193,8 @@ async fn twenty_simultaneous_characters_with_one_name_make_one() {
 /// The published worked examples (docs/fairness.md): seed 00..1f, client seed "", nonce 0, v1.
 #[tokio::test]
 async fn every_games_worked_example() {
-    let fresh = || TestApp::spawn_with(Options { seed: Some(crate::support::example_seed()), ..Options::default() });
+    let fresh =
+        || TestApp::spawn_with(Options { seed: Some(crate::support::example_seed()), ..Options::default() });
 
     let app = fresh().await;
     let spy = draw(&app, json!({"game": "spy-mission"})).await;

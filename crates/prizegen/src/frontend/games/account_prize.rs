@@ -1,23 +1,20 @@
 //! account-prize: letters and numbers at once, then rules.
 
-use super::{Keys, Played, encode, impl_of, prize_draw};
-use crate::contract::{GenerateRequest, account_prize as wire};
+use super::{Keys, Played, encode, impl_of, letters_and_numbers, prize_draw};
+use crate::contract::account_prize as wire;
 use crate::frontend::clients::{Dependencies, DependencyError};
 use crate::server::RequestId;
 use prizegen_domain::fairness::Service;
-use prizegen_domain::games::{Impl, account_prize};
+use prizegen_domain::games::{Game, Impl, account_prize};
 
 pub async fn play(
     deps: &Dependencies,
     keys: &Keys,
     request_id: &RequestId,
 ) -> Result<Played, DependencyError> {
-    let letters_request = GenerateRequest { key: Some(keys.letters.clone()) };
-    let numbers_request = GenerateRequest { key: Some(keys.numbers.clone()) };
-    let (letters, numbers) = tokio::try_join!(
-        deps.letters.post::<_, wire::Letters>("/v1/letters/account-prize", &letters_request, request_id),
-        deps.numbers.post::<_, wire::Numbers>("/v1/numbers/account-prize", &numbers_request, request_id),
-    )?;
+    let (letters, numbers) =
+        letters_and_numbers::<wire::Letters, wire::Numbers>(deps, Game::AccountPrize, keys, request_id)
+            .await?;
     let rules_request =
         wire::RulesRequest { key: Some(keys.rules.clone()), letters: letters.body, numbers: numbers.body };
     let expected = format!("{}{}", rules_request.letters.letters, rules_request.numbers.digits);

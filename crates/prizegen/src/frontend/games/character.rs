@@ -1,12 +1,13 @@
 //! character: letters (background) and numbers (rolls) at once, then rules with the player's
 //! ranks. The name is unique among characters. No prize.
 
-use super::{Keys, Played, encode};
-use crate::contract::{GenerateRequest, character as wire};
+use super::{Keys, Played, encode, letters_and_numbers};
+use crate::contract::character as wire;
 use crate::frontend::clients::{Dependencies, DependencyError};
 use crate::server::RequestId;
 use crate::store::PrizeDraw;
 use prizegen_domain::fairness::Service;
+use prizegen_domain::games::Game;
 use prizegen_domain::games::character::{ABILITIES, CharacterInput};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -29,12 +30,8 @@ pub async fn play(
     input: &CharacterInput,
     request_id: &RequestId,
 ) -> Result<Played, DependencyError> {
-    let letters_request = GenerateRequest { key: Some(keys.letters.clone()) };
-    let numbers_request = GenerateRequest { key: Some(keys.numbers.clone()) };
-    let (letters, numbers) = tokio::try_join!(
-        deps.letters.post::<_, wire::Letters>("/v1/letters/character", &letters_request, request_id),
-        deps.numbers.post::<_, wire::Numbers>("/v1/numbers/character", &numbers_request, request_id),
-    )?;
+    let (letters, numbers) =
+        letters_and_numbers::<wire::Letters, wire::Numbers>(deps, Game::Character, keys, request_id).await?;
     let ranks: BTreeMap<String, u8> =
         ABILITIES.iter().zip(input.ranks).map(|(a, r)| ((*a).to_owned(), r)).collect();
     let rules_request = wire::RulesRequest {

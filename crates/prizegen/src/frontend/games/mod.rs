@@ -7,7 +7,7 @@ mod character;
 pub mod prize_pool;
 mod spy_mission;
 
-use super::clients::{Dependencies, DependencyError};
+use super::clients::{Answer, Dependencies, DependencyError};
 use crate::server::RequestId;
 use crate::store::PrizeDraw;
 use prizegen_domain::fairness::{ClientSeed, SeedKeyer, Service};
@@ -127,6 +127,26 @@ pub fn prize_draw(drawn: Option<Prize>, ladder: &[Pence], none: Option<Prize>) -
         None => Vec::new(),
     };
     PrizeDraw { drawn, lower, none }
+}
+
+/// Calls letters and numbers for `game` at the same time, each with its own key.
+async fn letters_and_numbers<L, N>(
+    deps: &Dependencies,
+    game: Game,
+    keys: &Keys,
+    request_id: &RequestId,
+) -> Result<(Answer<L>, Answer<N>), DependencyError>
+where
+    L: serde::de::DeserializeOwned,
+    N: serde::de::DeserializeOwned,
+{
+    let letters_request = crate::contract::GenerateRequest { key: Some(keys.letters.clone()) };
+    let numbers_request = crate::contract::GenerateRequest { key: Some(keys.numbers.clone()) };
+    let (letters_path, numbers_path) = (format!("/v1/letters/{game}"), format!("/v1/numbers/{game}"));
+    tokio::try_join!(
+        deps.letters.post::<_, L>(&letters_path, &letters_request, request_id),
+        deps.numbers.post::<_, N>(&numbers_path, &numbers_request, request_id),
+    )
 }
 
 /// Wraps a JSON encoding failure of a service's answer.

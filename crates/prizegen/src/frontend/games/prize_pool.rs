@@ -1,13 +1,13 @@
 //! prize-pool over the contract: generate (letters and numbers at once, then rules compose the
 //! sequence) and, later, claim (rules decide the prize from positions 0, 2 and 7).
 
-use super::{Keys, encode, impl_of, prize_draw};
-use crate::contract::{GenerateRequest, prize_pool as wire};
+use super::{Keys, encode, impl_of, letters_and_numbers, prize_draw};
+use crate::contract::prize_pool as wire;
 use crate::frontend::clients::{Dependencies, DependencyError};
 use crate::server::RequestId;
 use crate::store::PrizeDraw;
 use prizegen_domain::fairness::Service;
-use prizegen_domain::games::{Impl, prize_pool};
+use prizegen_domain::games::{Game, Impl, prize_pool};
 
 /// A generated sequence and who made it.
 pub struct Generated {
@@ -23,12 +23,8 @@ pub async fn generate(
     keys: &Keys,
     request_id: &RequestId,
 ) -> Result<Generated, DependencyError> {
-    let letters_request = GenerateRequest { key: Some(keys.letters.clone()) };
-    let numbers_request = GenerateRequest { key: Some(keys.numbers.clone()) };
-    let (letters, numbers) = tokio::try_join!(
-        deps.letters.post::<_, wire::Letters>("/v1/letters/prize-pool", &letters_request, request_id),
-        deps.numbers.post::<_, wire::Numbers>("/v1/numbers/prize-pool", &numbers_request, request_id),
-    )?;
+    let (letters, numbers) =
+        letters_and_numbers::<wire::Letters, wire::Numbers>(deps, Game::PrizePool, keys, request_id).await?;
     let rules_request =
         wire::ComposeRequest { key: Some(keys.rules.clone()), letters: letters.body, numbers: numbers.body };
     let composed =

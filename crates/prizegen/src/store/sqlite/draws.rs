@@ -3,7 +3,40 @@
 use super::rows::{DRAW_COLUMNS, draw_row};
 use super::{SqliteStore, flatten, stock, unexpected, unique_violation};
 use crate::store::{DrawFilter, InsertOutcome, NewDraw, StoreError, StoredDraw};
-use rusqlite::{OptionalExtension, ToSql, params};
+use prizegen_domain::games::Game;
+use rusqlite::{Connection, OptionalExtension, ToSql, params};
+
+/// Where a new draw or sequence may go.
+pub(super) enum Target {
+    /// This campaign's id: it is active and for the game, and the seed is current.
+    Campaign(i64),
+    /// No active campaign of that slug for the game.
+    CampaignUnavailable,
+    /// The seed was rotated.
+    SeedNotCurrent,
+}
+
+/// Only an active campaign of the game, and only the current seed, take new draws. Read inside
+/// the writing transaction, so nothing can change between this check and the insert.
+pub(super) fn target(
+    conn: &Connection,
+    campaign: &str,
+    game: Game,
+    seed_id: i64,
+) -> rusqlite::Result<Target> {
+    let found: Option<(i64, bool)> = conn
+        .prepare_cached(
+            "SELECT c.id, s.is_current IS NOT NULL FROM campaigns c, server_seeds s
+             WHERE c.slug = ?1 AND c.game = ?2 AND c.active = 1 AND s.id = ?3",
+        )?
+        .query_row(params![campaign, game.slug(), seed_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match found {
+        None => Target::CampaignUnavailable,
+        Some((_, false)) => Target::SeedNotCurrent,
+        Some((id, true)) => Target::Campaign(id),
+    })
+}
 
 impl SqliteStore {
     pub async fn insert_draw(&self, draw: NewDraw) -> Result<InsertOutcome, StoreError> {
@@ -13,20 +46,10 @@ impl SqliteStore {
         let outcome = self
             .threads
             .write(move |conn| {
-                // Only an active campaign of this game, and only the current seed, take draws.
-                let target: Option<(i64, bool)> = conn
-                    .prepare_cached(
-                        "SELECT c.id, s.is_current IS NOT NULL FROM campaigns c, server_seeds s
-                         WHERE c.slug = ?1 AND c.game = ?2 AND c.active = 1 AND s.id = ?3",
-                    )?
-                    .query_row(params![draw.campaign, draw.game.slug(), draw.seed_id], |r| {
-                        Ok((r.get(0)?, r.get(1)?))
-                    })
-                    .optional()?;
-                let campaign_id = match target {
-                    None => return Ok(InsertOutcome::CampaignUnavailable),
-                    Some((_, false)) => return Ok(InsertOutcome::SeedNotCurrent),
-                    Some((id, true)) => id,
+                let campaign_id = match target(conn, &draw.campaign, draw.game, draw.seed_id)? {
+                    Target::CampaignUnavailable => return Ok(InsertOutcome::CampaignUnavailable),
+                    Target::SeedNotCurrent => return Ok(InsertOutcome::SeedNotCurrent),
+                    Target::Campaign(id) => id,
                 };
                 let award = stock::award(conn, campaign_id, &draw.prize)?;
                 let (idem_key, idem_hash) = match &draw.idempotency {

@@ -1,10 +1,12 @@
 //! prize-pool sequences: stored when generated, claimed at most once.
 
+use super::draws::{Target, target};
 use super::rows::{DRAW_COLUMNS, SEQUENCE_COLUMNS, draw_row, sequence_row};
 use super::{SqliteStore, flatten, stock, unexpected, unique_violation};
 use crate::store::{
     ClaimOutcome, NewClaim, NewSequence, SequenceOutcome, ServedBy, StoreError, StoredSequence,
 };
+use prizegen_domain::games::Game;
 use rusqlite::{OptionalExtension, params};
 
 impl SqliteStore {
@@ -14,17 +16,10 @@ impl SqliteStore {
         let outcome = self
             .threads
             .write(move |conn| {
-                let target: Option<(i64, bool)> = conn
-                    .prepare_cached(
-                        "SELECT c.id, s.is_current IS NOT NULL FROM campaigns c, server_seeds s
-                         WHERE c.slug = ?1 AND c.game = 'prize-pool' AND c.active = 1 AND s.id = ?2",
-                    )?
-                    .query_row(params![new.campaign, new.seed_id], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()?;
-                let campaign_id = match target {
-                    None => return Ok(SequenceOutcome::CampaignUnavailable),
-                    Some((_, false)) => return Ok(SequenceOutcome::SeedNotCurrent),
-                    Some((id, true)) => id,
+                let campaign_id = match target(conn, &new.campaign, Game::PrizePool, new.seed_id)? {
+                    Target::CampaignUnavailable => return Ok(SequenceOutcome::CampaignUnavailable),
+                    Target::SeedNotCurrent => return Ok(SequenceOutcome::SeedNotCurrent),
+                    Target::Campaign(id) => id,
                 };
                 conn.prepare_cached(
                     "INSERT INTO sequences (sequence, campaign_id, created_at, seed_id, nonce, client_seed, served_by)
