@@ -44,6 +44,48 @@ pub enum ServeCommand {
     Rules(GeneratorArgs),
 }
 
+/// Database pool and timeouts (PostgreSQL and MySQL/MariaDB).
+#[derive(Args, Debug, Clone)]
+pub struct DatabaseArgs {
+    /// Connections to the database server per front end.
+    #[arg(long, env = "PRIZEGEN_DATABASE_POOL_SIZE", default_value_t = 10)]
+    pub database_pool_size: u32,
+    /// The longest a database statement (or a wait for a connection) may take; past it, a 503.
+    #[arg(long, env = "PRIZEGEN_DATABASE_TIMEOUT", value_parser = parse_duration, default_value = "5s")]
+    pub database_timeout: Duration,
+}
+
+impl DatabaseArgs {
+    /// As the store takes them.
+    pub fn options(&self) -> crate::store::SqlOptions {
+        crate::store::SqlOptions { pool_size: self.database_pool_size, timeout: self.database_timeout }
+    }
+}
+
+/// The database URL with the password from `PRIZEGEN_DATABASE_PASSWORD` or the file named by
+/// `PRIZEGEN_DATABASE_PASSWORD_FILE`, when either is set; the URL may then carry none.
+pub fn database_url(url: DatabaseUrl) -> anyhow::Result<DatabaseUrl> {
+    use anyhow::Context;
+    let password = match std::env::var("PRIZEGEN_DATABASE_PASSWORD").ok().filter(|p| !p.is_empty()) {
+        Some(password) => Some(password),
+        None => match std::env::var_os("PRIZEGEN_DATABASE_PASSWORD_FILE") {
+            Some(path) => Some(
+                std::fs::read_to_string(&path)
+                    .with_context(|| {
+                        format!("reading PRIZEGEN_DATABASE_PASSWORD_FILE {}", PathBuf::from(&path).display())
+                    })?
+                    .trim_end_matches(['\n', '\r'])
+                    .to_owned(),
+            ),
+            None => None,
+        },
+    };
+    Ok(match password {
+        Some(password) => url.with_password(&password),
+        None => url,
+    })
+}
+
 /// How a service shuts down.
 #[derive(Args, Debug, Clone)]
 pub struct LifecycleArgs {
@@ -76,6 +118,8 @@ pub struct UpArgs {
     #[arg(long, env = "PRIZEGEN_CALL_TIMEOUT", value_parser = parse_duration, default_value = "2s")]
     pub call_timeout: Duration,
     #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
     pub lifecycle: LifecycleArgs,
 }
 
@@ -103,6 +147,8 @@ pub struct FrontendArgs {
     #[arg(long, env = "PRIZEGEN_INSTANCE")]
     pub instance: Option<String>,
     #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
     pub lifecycle: LifecycleArgs,
 }
 
@@ -123,7 +169,8 @@ impl FrontendArgs {
     /// The front end's configuration, with the operator token from the environment.
     pub fn config(&self) -> anyhow::Result<FrontendConfig> {
         Ok(FrontendConfig {
-            database: self.database_url.clone(),
+            database: database_url(self.database_url.clone())?,
+            database_options: self.database.options(),
             letters_url: self.letters_url.clone(),
             numbers_url: self.numbers_url.clone(),
             rules_url: self.rules_url.clone(),

@@ -1,7 +1,7 @@
 //! `prizegen up`: all four services in one process, each on its own loopback port, talking real
 //! HTTP to each other, with an embedded SQLite database.
 
-use super::args::{UpArgs, admin_token_from_env};
+use super::args::{UpArgs, admin_token_from_env, database_url};
 use super::shutdown_signal;
 use crate::app;
 use crate::frontend::FrontendConfig;
@@ -31,7 +31,8 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
         generators.push((app::generator(service, imp, None)?, listener));
     }
     let config = FrontendConfig {
-        database: args.database_url.clone(),
+        database: database_url(args.database_url.clone())?,
+        database_options: args.database.options(),
         letters_url: urls[0].clone(),
         numbers_url: urls[1].clone(),
         rules_url: urls[2].clone(),
@@ -57,7 +58,7 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
     for (service, service_url) in ["letters", "numbers", "rules"].iter().zip(&urls) {
         println!("  {service:<8} {service_url}");
     }
-    println!("  database {}", describe(&args.database_url));
+    println!("  database {}", args.database_url);
     tracing::info!(%url, "prizegen is up");
 
     // On SIGTERM/Ctrl-C the front end drains first, while services 2–4 still answer its
@@ -66,12 +67,6 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
     let _ = stop.send(());
     while running.join_next().await.is_some() {}
     Ok(())
-}
-
-fn describe(url: &DatabaseUrl) -> String {
-    match url {
-        DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
-    }
 }
 
 /// Reads the operator token kept beside the database, or makes one, saves it (readable by

@@ -34,6 +34,8 @@ use std::time::Duration;
 pub struct FrontendConfig {
     /// Where draws are stored.
     pub database: DatabaseUrl,
+    /// Pool size and statement time limit (database servers only).
+    pub database_options: crate::store::SqlOptions,
     /// Base URL of the letters service.
     pub letters_url: String,
     /// Base URL of the numbers service.
@@ -72,7 +74,7 @@ impl Frontend {
         metrics: Arc<Metrics>,
     ) -> anyhow::Result<Self> {
         use anyhow::Context;
-        let store = Store::open(&config.database).await?;
+        let store = Store::open(&config.database, config.database_options).await?;
         let (nonces, seed) = nonces::NonceSource::start(store.clone(), config.nonce_block)
             .await
             .context("loading the server seed")?;

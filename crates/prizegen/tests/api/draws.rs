@@ -178,7 +178,7 @@ fn example_account(nonce: u64) -> String {
 async fn a_taken_account_number_is_drawn_again_with_the_next_nonce() {
     let app = TestApp::spawn_with(Options { seed: Some(example_seed()), ..Options::default() }).await;
     // Store a draw that already holds nonce 0's account number in the campaign.
-    let store = Store::open(&app.database).await.unwrap();
+    let store = Store::open(&app.database, crate::support::sql_options()).await.unwrap();
     let seed_id = store.current_seed_or_insert(example_seed()).await.unwrap().id;
     let taken = example_account(0);
     assert_eq!(taken, "qxzm4226");

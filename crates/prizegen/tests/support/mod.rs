@@ -18,6 +18,11 @@ use tokio::task::JoinHandle;
 /// The operator token every test app uses.
 pub const ADMIN_TOKEN: &str = "test-operator-token";
 
+/// Pool settings for tests.
+pub fn sql_options() -> prizegen::store::SqlOptions {
+    prizegen::store::SqlOptions { pool_size: 10, timeout: Duration::from_secs(5) }
+}
+
 /// The worked example's seed: the bytes 0x00..0x1f.
 pub fn example_seed() -> ServerSeed {
     ServerSeed::from_bytes(std::array::from_fn(|i| i as u8))
@@ -99,7 +104,7 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let database = DatabaseUrl::Sqlite(dir.path().join("prizegen.db"));
         if let Some(seed) = &options.seed {
-            let store = Store::open(&database).await.expect("the test database opens");
+            let store = Store::open(&database, sql_options()).await.expect("the test database opens");
             let record = store.current_seed_or_insert(seed.clone()).await.expect("the seed is stored");
             assert_eq!(record.hash, seed.commitment(), "the database was new, so this seed is current");
         }
@@ -132,6 +137,7 @@ impl TestApp {
         };
         FrontendConfig {
             database: self.database.clone(),
+            database_options: prizegen::store::SqlOptions { pool_size: 10, timeout: Duration::from_secs(5) },
             letters_url: url(0),
             numbers_url: url(1),
             rules_url: url(2),
