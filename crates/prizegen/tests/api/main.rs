@@ -5,6 +5,10 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+/// This binary runs the suite against SQLite; `api_postgres` and `api_mariadb` run the same
+/// modules against PostgreSQL and MariaDB.
+pub const BACKEND: support::Backend = support::Backend::Sqlite;
+
 mod admin;
 mod campaigns;
 mod draws;

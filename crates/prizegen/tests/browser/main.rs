@@ -8,6 +8,9 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+/// The pages are tested on SQLite; the API suites cover the other databases.
+pub const BACKEND: support::Backend = support::Backend::Sqlite;
+
 mod account_prize;
 mod admin;
 mod character;

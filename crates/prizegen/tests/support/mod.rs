@@ -2,6 +2,10 @@
 //! file. Shared by the API and browser test binaries.
 #![allow(dead_code)] // each test binary uses a different part
 
+pub mod databases;
+
+pub use databases::Backend;
+
 use prizegen::app;
 use prizegen::frontend::FrontendConfig;
 use prizegen::server::ServeOptions;
@@ -102,7 +106,7 @@ impl TestApp {
     /// As `options` say.
     pub async fn spawn_with(options: Options) -> Self {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let database = DatabaseUrl::Sqlite(dir.path().join("prizegen.db"));
+        let database = databases::fresh_database(crate::BACKEND, dir.path());
         if let Some(seed) = &options.seed {
             let store = Store::open(&database, sql_options()).await.expect("the test database opens");
             let record = store.current_seed_or_insert(seed.clone()).await.expect("the seed is stored");
