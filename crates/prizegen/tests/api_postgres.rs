@@ -24,6 +24,8 @@ mod games;
 mod operations;
 #[path = "api/prize_pool.rs"]
 mod prize_pool;
+#[path = "api/replicas.rs"]
+mod replicas;
 #[path = "api/resilience.rs"]
 mod resilience;
 #[path = "api/stock.rs"]

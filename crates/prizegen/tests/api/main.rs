@@ -17,5 +17,6 @@ mod fairness;
 mod games;
 mod operations;
 mod prize_pool;
+mod replicas;
 mod resilience;
 mod stock;

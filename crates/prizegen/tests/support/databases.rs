@@ -63,6 +63,8 @@ fn run(command: &mut Command, what: &str) {
 
 /// Starts `server` in the background under a watchdog shell that stops it and removes `root`
 /// once this test process has exited.
+// The watchdog is deliberately never waited for: it must outlive this process to clean up.
+#[allow(clippy::zombie_processes)]
 fn start_watched(server: &str, root: &Path) {
     let script = format!(
         "{server} >{log} 2>&1 & s=$!; while kill -0 {me} 2>/dev/null && kill -0 $s 2>/dev/null; do sleep 0.5; done; \
