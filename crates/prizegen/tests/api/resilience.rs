@@ -130,3 +130,43 @@ async fn a_stopping_front_end_finishes_the_draw_in_flight() {
     let after = app.http.get(format!("{}/healthz", app.url)).send().await;
     assert!(after.is_err(), "a stopped front end accepts nothing new");
 }
+
+#[tokio::test]
+async fn losing_the_database_is_a_503_and_the_front_end_recovers_by_itself() {
+    use crate::support::{Backend, databases::Dedicated};
+    if crate::BACKEND == Backend::Sqlite {
+        return; // an embedded file does not go away; the server backends run this test
+    }
+    let mut server = Dedicated::start(crate::BACKEND);
+    let app = TestApp::spawn_with(Options { database: Some(server.url()), ..Options::default() }).await;
+    let before = app.draw().await;
+
+    server.stop();
+    let (status, code, body) = error_code(app.post_draw(json!({"game": "account-prize"})).await).await;
+    assert_eq!((status, code.as_str()), (503, "dependency_unavailable"), "{body}");
+    assert_eq!(body["error"]["dependency"], "database");
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), 503, "not ready without its database");
+    let ready: Value = ready.json().await.unwrap();
+    assert_ne!(ready["checks"]["database"], "ok");
+    assert_eq!(app.get("/healthz").await.status(), 200, "alive all the same");
+
+    server.resume();
+    // No restart of prizegen: the pool reconnects on its own. Wait for it, without a deadline
+    // in the assertion (the harness's client times out a hung request).
+    let mut after = None;
+    for _ in 0..100 {
+        let response = app.post_draw(json!({"game": "account-prize"})).await;
+        if response.status() == 201 {
+            after = Some(response.json::<Value>().await.unwrap());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let after = after.expect("draws succeed again once the database is back");
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    let stored: Value =
+        app.get(&format!("/api/v1/draws/{}", before["id"].as_str().unwrap())).await.json().await.unwrap();
+    assert_eq!(stored, before, "nothing lost across the database restart");
+    assert!(after["fairness"]["nonce"].as_u64() > before["fairness"]["nonce"].as_u64());
+}

@@ -233,3 +233,157 @@ pub fn fresh_database(backend: Backend, dir: &Path) -> DatabaseUrl {
     };
     url.parse().expect("a database URL")
 }
+
+/// A database server of one test's own, which the test may stop and start again (the shared
+/// servers above must stay up for the other tests).
+pub struct Dedicated {
+    backend: Backend,
+    port: u16,
+    root: PathBuf,
+    child: Option<std::process::Child>,
+}
+
+impl Dedicated {
+    /// A new server with one database, `prizegen`.
+    pub fn start(backend: Backend) -> Self {
+        let root =
+            std::env::temp_dir().join(format!("prizegen-test-dedicated-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&root).expect("a server directory");
+        let mut server = Self { backend, port: free_port(), root, child: None };
+        match backend {
+            Backend::Sqlite => panic!("SQLite has no server"),
+            Backend::Postgres => {
+                let initdb =
+                    find("initdb", &[]).unwrap_or_else(|| unavailable("PostgreSQL is not installed"));
+                if is_root() {
+                    run(Command::new("chown").arg("-R").arg("postgres").arg(&server.root), "chown");
+                }
+                run(
+                    Command::new("sh").arg("-c").arg(format!(
+                        "{}{} -D {} -U app --auth=trust --no-sync",
+                        server.as_user(),
+                        initdb.display(),
+                        server.root.join("data").display()
+                    )),
+                    "initdb",
+                );
+            }
+            Backend::MariaDb => {
+                let install = find("mariadb-install-db", &[])
+                    .unwrap_or_else(|| unavailable("MariaDB is not installed"));
+                if is_root() {
+                    run(Command::new("chown").arg("-R").arg("mysql").arg(&server.root), "chown");
+                }
+                let user = if is_root() { "--user=mysql" } else { "" };
+                run(
+                    Command::new(&install)
+                        .args(["--no-defaults", "--skip-test-db", user])
+                        .arg(format!("--datadir={}", server.root.join("data").display())),
+                    "mariadb-install-db",
+                );
+            }
+        }
+        server.resume();
+        let created = match backend {
+            Backend::Postgres => Command::new(find("psql", &[]).expect("psql"))
+                .args([
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    &server.port.to_string(),
+                    "-U",
+                    "app",
+                    "-d",
+                    "postgres",
+                    "-c",
+                    "CREATE DATABASE prizegen",
+                ])
+                .status()
+                .is_ok_and(|s| s.success()),
+            _ => mariadb(server.port, "CREATE DATABASE prizegen"),
+        };
+        assert!(created, "CREATE DATABASE");
+        server
+    }
+
+    fn as_user(&self) -> &'static str {
+        if is_root() { "setpriv --reuid=postgres --regid=postgres --init-groups " } else { "" }
+    }
+
+    /// Its URL.
+    pub fn url(&self) -> DatabaseUrl {
+        let scheme = if self.backend == Backend::Postgres { "postgres" } else { "mariadb" };
+        format!("{scheme}://app@127.0.0.1:{}/prizegen", self.port).parse().expect("a database URL")
+    }
+
+    /// Starts the server (again), on the same port and data; returns when it answers.
+    pub fn resume(&mut self) {
+        let data = self.root.join("data");
+        let command = match self.backend {
+            Backend::Postgres => format!(
+                "exec {}{} -D {} -c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off",
+                self.as_user(),
+                find("postgres", &[]).expect("postgres").display(),
+                data.display(),
+                self.port,
+                self.root.display()
+            ),
+            _ => format!(
+                "exec {} --no-defaults {} --datadir={} --bind-address=127.0.0.1 --port={} --socket={}/sock --skip-grant-tables",
+                find("mariadbd", &["/usr/sbin"]).expect("mariadbd").display(),
+                if is_root() { "--user=mysql" } else { "" },
+                data.display(),
+                self.port,
+                self.root.display()
+            ),
+        };
+        let log = std::fs::File::create(self.root.join("server.log")).expect("a log file");
+        let child = Command::new("sh")
+            .arg("-c")
+            .arg(command)
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .spawn();
+        self.child = Some(child.expect("the server starts"));
+        let port = self.port;
+        let psql = find("psql", &[]);
+        wait_until("the dedicated server", &self.root, || match self.backend {
+            Backend::Postgres => Command::new(psql.as_ref().expect("psql"))
+                .args([
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    &port.to_string(),
+                    "-U",
+                    "app",
+                    "-d",
+                    "postgres",
+                    "-c",
+                    "SELECT 1",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success()),
+            _ => mariadb(port, "SELECT 1"),
+        });
+    }
+
+    /// Stops the server (a clean, fast shutdown) and waits until it has exited.
+    pub fn stop(&mut self) {
+        // PostgreSQL's fast shutdown is SIGINT (SIGTERM would wait for the pool's connections);
+        // MariaDB shuts down on SIGTERM and ignores SIGINT.
+        let signal = if self.backend == Backend::Postgres { "-INT" } else { "-TERM" };
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill").arg(signal).arg(child.id().to_string()).status();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Dedicated {
+    fn drop(&mut self) {
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}

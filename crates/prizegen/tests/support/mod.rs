@@ -47,6 +47,8 @@ pub struct Options {
     pub serve: ServeOptions,
     /// Nonces per database reservation.
     pub nonce_block: u64,
+    /// Use this database instead of a fresh one of the binary's backend.
+    pub database: Option<DatabaseUrl>,
 }
 
 impl Default for Options {
@@ -58,6 +60,7 @@ impl Default for Options {
             override_urls: [None, None, None],
             serve: ServeOptions { drain_delay: Duration::ZERO, shutdown_timeout: Duration::from_secs(5) },
             nonce_block: prizegen::frontend::nonces::BLOCK,
+            database: None,
         }
     }
 }
@@ -106,7 +109,10 @@ impl TestApp {
     /// As `options` say.
     pub async fn spawn_with(options: Options) -> Self {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let database = databases::fresh_database(crate::BACKEND, dir.path());
+        let database = match &options.database {
+            Some(url) => url.clone(),
+            None => databases::fresh_database(crate::BACKEND, dir.path()),
+        };
         if let Some(seed) = &options.seed {
             let store = Store::open(&database, sql_options()).await.expect("the test database opens");
             let record = store.current_seed_or_insert(seed.clone()).await.expect("the seed is stored");
