@@ -99,3 +99,33 @@ async fn a_budget_shared_by_two_front_ends_is_never_overspent() {
     assert_eq!(campaign["spent_pence"], awarded);
     println!("{:?}: budget {budget}, awarded {awarded} over 256 draws on two front ends", crate::BACKEND);
 }
+
+#[tokio::test]
+async fn replicas_starting_together_on_a_new_database_migrate_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::support::databases::fresh_database(crate::BACKEND, dir.path());
+    let options = crate::support::sql_options();
+    let opens = (0..4).map(|_| prizegen::store::Store::open(&url, options));
+    let stores = futures_util::future::join_all(opens).await;
+    assert!(
+        stores.iter().all(Result::is_ok),
+        "every replica started: {:?}",
+        stores.iter().filter_map(|s| s.as_ref().err()).collect::<Vec<_>>()
+    );
+    let store = stores.into_iter().next().unwrap().unwrap();
+    let campaigns = store.campaigns().await.unwrap();
+    assert_eq!(campaigns.len(), 5, "one default campaign per game, not one per replica");
+    // They agree on one current seed, too.
+    let seeds = futures_util::future::join_all((0..4).map(|_| {
+        let store = store.clone();
+        async move {
+            store
+                .current_seed_or_insert(prizegen::frontend::nonces::fresh_seed().unwrap())
+                .await
+                .unwrap()
+                .hash
+        }
+    }))
+    .await;
+    assert!(seeds.windows(2).all(|w| w[0] == w[1]), "one current seed");
+}
