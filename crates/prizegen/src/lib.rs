@@ -11,6 +11,7 @@ pub mod cli;
 pub mod contract;
 pub mod frontend;
 pub mod letters;
+pub mod load;
 pub mod numbers;
 pub mod rules;
 pub mod server;

@@ -20,6 +20,8 @@ mod errors;
 mod fairness;
 #[path = "api/games.rs"]
 mod games;
+#[path = "api/load.rs"]
+mod load;
 #[path = "api/operations.rs"]
 mod operations;
 #[path = "api/prize_pool.rs"]

@@ -111,6 +111,14 @@ async fn up_serves_prints_the_token_once_stops_on_sigterm_and_keeps_its_data() {
         assert_eq!(mode & 0o077, 0, "only its owner may read the token file");
     }
     let drawn = draw(&http, &url).await;
+    // The smoke run CI (and a deployment pipeline) relies on: some load, no errors.
+    let load = Command::new(BINARY)
+        .args(["load", &url, "--requests", "300", "--concurrency", "8", "--json"])
+        .output()
+        .unwrap();
+    assert!(load.status.success(), "prizegen load exits 0: {}", String::from_utf8_lossy(&load.stderr));
+    let summary: Value = serde_json::from_slice(&load.stdout).unwrap();
+    assert_eq!((summary["requests"].as_u64(), summary["failed"].as_u64()), (Some(300), Some(0)), "{summary}");
     let rotate = http.post(format!("{url}/api/v1/fairness/rotate")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(rotate.status(), 200, "the printed token is the operator's");
     first.signal("TERM");

@@ -30,6 +30,36 @@ pub enum Command {
     },
     /// Re-check draws offline from their revealed server seed.
     Verify(VerifyArgs),
+    /// Put load on a running prizegen and report throughput, latency and errors.
+    Load(LoadArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct LoadArgs {
+    /// The front end's URL.
+    #[arg(default_value = "http://127.0.0.1:8080")]
+    pub url: String,
+    /// The game to draw (prize-pool generates and then claims).
+    #[arg(long, default_value = "account-prize")]
+    pub game: prizegen_domain::games::Game,
+    /// Requests in flight at most (closed loop: the number of workers).
+    #[arg(long, short = 'c', default_value_t = 32)]
+    pub concurrency: usize,
+    /// How long to run (default 10s when no --requests is given).
+    #[arg(long, short = 'd', value_parser = parse_duration)]
+    pub duration: Option<Duration>,
+    /// How many requests to make.
+    #[arg(long, short = 'n')]
+    pub requests: Option<u64>,
+    /// Open loop: start this many requests per second, whatever the answers.
+    #[arg(long)]
+    pub rate: Option<f64>,
+    /// A request slower than this counts as failed.
+    #[arg(long, value_parser = parse_duration, default_value = "10s")]
+    pub timeout: Duration,
+    /// Print the summary as JSON (for scripts).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Subcommand, Debug)]

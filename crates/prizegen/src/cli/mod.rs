@@ -26,6 +26,9 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Command::Load(args) = cli.command {
+        return runtime.block_on(load(args));
+    }
     match runtime.block_on(run(cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -40,8 +43,32 @@ async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Up(args) => up::run(args).await,
         Command::Serve { service } => serve(service).await,
-        Command::Verify(_) => unreachable!("handled without a runtime"),
+        Command::Verify(_) | Command::Load(_) => unreachable!("handled before"),
     }
+}
+
+/// `prizegen load`: exit 0 when every request succeeded, 1 when any failed.
+async fn load(args: args::LoadArgs) -> ExitCode {
+    let options = crate::load::LoadOptions {
+        target: args.url,
+        game: args.game,
+        concurrency: args.concurrency,
+        duration: args.duration,
+        requests: args.requests,
+        rate: args.rate,
+        timeout: args.timeout,
+        progress: !args.json,
+    };
+    let report = crate::load::run(options).await;
+    if args.json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(json) => println!("{json}"),
+            Err(e) => eprintln!("prizegen load: {e}"),
+        }
+    } else {
+        println!("{report}");
+    }
+    if report.failed == 0 && report.requests > 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 async fn serve(command: ServeCommand) -> anyhow::Result<()> {

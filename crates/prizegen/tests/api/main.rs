@@ -15,6 +15,7 @@ mod draws;
 mod errors;
 mod fairness;
 mod games;
+mod load;
 mod operations;
 mod prize_pool;
 mod replicas;
