@@ -136,6 +136,14 @@ impl Threads {
     }
 }
 
+#[cfg(test)]
+impl Threads {
+    /// Writes waiting for the writer (tests make batches with it).
+    fn queued(&self) -> usize {
+        self.writer.len()
+    }
+}
+
 fn queue_error<T>(who: &str, error: &TrySendError<T>) -> StoreError {
     match error {
         TrySendError::Full(_) => StoreError::Unavailable(format!("the database {who} are overloaded")),
@@ -201,6 +209,13 @@ mod tests {
         conn.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0)).unwrap()
     }
 
+    /// Waits until `n` writes are queued behind a held writer (they then form one batch).
+    async fn queued(threads: &Threads, n: usize) {
+        while threads.queued() < n {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+    }
+
     /// Holds the writer until released, so that the next jobs queue into one batch.
     async fn hold_writer(threads: &Threads) -> std::sync::mpsc::Sender<()> {
         let (release, wait) = std::sync::mpsc::channel::<()>();
@@ -224,14 +239,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (threads, path) = threads(&dir);
         let release = hold_writer(&threads).await;
-        let bad = threads.write(|c| c.execute("INSERT INTO t (v) VALUES (NULL)", []));
-        let good = threads.write(|c| c.execute("INSERT INTO t (v) VALUES (x'01')", []));
-        let panics = threads.write(|c| {
-            c.execute("INSERT INTO t (v) VALUES (x'02')", [])?;
-            panic!("a bug in a job")
+        let (t1, t2, t3) = (threads.clone(), threads.clone(), threads.clone());
+        let bad =
+            tokio::spawn(async move { t1.write(|c| c.execute("INSERT INTO t (v) VALUES (NULL)", [])).await });
+        let good =
+            tokio::spawn(
+                async move { t2.write(|c| c.execute("INSERT INTO t (v) VALUES (x'01')", [])).await },
+            );
+        let panics = tokio::spawn(async move {
+            t3.write(|c| {
+                c.execute("INSERT INTO t (v) VALUES (x'02')", [])?;
+                panic!("a bug in a job")
+            })
+            .await
         });
+        queued(&threads, 3).await;
         release.send(()).unwrap();
-        let (bad, good, panics): (_, _, Result<rusqlite::Result<usize>, _>) = tokio::join!(bad, good, panics);
+        let (bad, good, panics) = (bad.await.unwrap(), good.await.unwrap(), panics.await.unwrap());
+        let panics: Result<rusqlite::Result<usize>, _> = panics;
         assert!(bad.unwrap().is_err(), "the NOT NULL violation is the bad job's own error");
         assert_eq!(good.unwrap().unwrap(), 1);
         assert!(panics.unwrap().is_err(), "a panic is reported as a failed job");
@@ -250,10 +275,17 @@ mod tests {
         // A tiny page limit: a large insert fails with SQLITE_FULL, which aborts the transaction.
         threads.write(|c| c.query_row("PRAGMA max_page_count = 30", [], |_| Ok(()))).await.unwrap().unwrap();
         let release = hold_writer(&threads).await;
-        let big = threads.write(|c| c.execute("INSERT INTO t (v) VALUES (zeroblob(200000))", []));
-        let small = threads.write(|c| c.execute("INSERT INTO t (v) VALUES (x'01')", []));
+        let (t1, t2) = (threads.clone(), threads.clone());
+        let big = tokio::spawn(async move {
+            t1.write(|c| c.execute("INSERT INTO t (v) VALUES (zeroblob(200000))", [])).await
+        });
+        let small =
+            tokio::spawn(
+                async move { t2.write(|c| c.execute("INSERT INTO t (v) VALUES (x'01')", [])).await },
+            );
+        queued(&threads, 2).await;
         release.send(()).unwrap();
-        let (big, small) = tokio::join!(big, small);
+        let (big, small) = (big.await.unwrap(), small.await.unwrap());
         assert!(matches!(big, Err(StoreError::Unavailable(_)) | Ok(Err(_))), "{big:?}");
         assert!(matches!(small, Err(StoreError::Unavailable(_))), "the small job is told: {small:?}");
         assert_eq!(count(&path), 0, "and indeed nothing was committed");
