@@ -283,7 +283,7 @@ impl Dedicated {
                 );
             }
         }
-        server.resume();
+        server.launch(true);
         let created = match backend {
             Backend::Postgres => Command::new(find("psql", &[]).expect("psql"))
                 .args([
@@ -316,8 +316,41 @@ impl Dedicated {
         format!("{scheme}://app@127.0.0.1:{}/prizegen", self.port).parse().expect("a database URL")
     }
 
-    /// Starts the server (again), on the same port and data; returns when it answers.
+    /// Starts the server again, on the same port and data; returns when it answers.
     pub fn resume(&mut self) {
+        self.launch(false);
+    }
+
+    /// Starts the server; on a first start (`may_move`) a port taken meanwhile by someone else
+    /// is replaced by another, as the server fails to bind it and exits.
+    fn launch(&mut self, may_move: bool) {
+        for _ in 0..5 {
+            if may_move {
+                self.port = free_port();
+            }
+            let mut child = self.spawn();
+            let start = Instant::now();
+            loop {
+                if self.answers() {
+                    self.child = Some(child);
+                    return;
+                }
+                let exited = child.try_wait().ok().flatten().is_some();
+                if exited && may_move {
+                    break; // most likely the port: try another
+                }
+                if exited || start.elapsed() > Duration::from_secs(60) {
+                    let _ = child.kill();
+                    let log = std::fs::read_to_string(self.root.join("server.log")).unwrap_or_default();
+                    panic!("the dedicated server did not start; its log:\n{log}");
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+        panic!("the dedicated server found no free port");
+    }
+
+    fn spawn(&self) -> std::process::Child {
         let data = self.root.join("data");
         let command = match self.backend {
             Backend::Postgres => format!(
@@ -344,16 +377,17 @@ impl Dedicated {
             .stdout(log.try_clone().expect("log"))
             .stderr(log)
             .spawn();
-        self.child = Some(child.expect("the server starts"));
-        let port = self.port;
-        let psql = find("psql", &[]);
-        wait_until("the dedicated server", &self.root, || match self.backend {
-            Backend::Postgres => Command::new(psql.as_ref().expect("psql"))
+        child.expect("the server starts")
+    }
+
+    fn answers(&self) -> bool {
+        match self.backend {
+            Backend::Postgres => Command::new(find("psql", &[]).expect("psql"))
                 .args([
                     "-h",
                     "127.0.0.1",
                     "-p",
-                    &port.to_string(),
+                    &self.port.to_string(),
                     "-U",
                     "app",
                     "-d",
@@ -365,8 +399,8 @@ impl Dedicated {
                 .stderr(Stdio::null())
                 .status()
                 .is_ok_and(|s| s.success()),
-            _ => mariadb(port, "SELECT 1"),
-        });
+            _ => mariadb(self.port, "SELECT 1"),
+        }
     }
 
     /// Stops the server (a clean, fast shutdown) and waits until it has exited.
