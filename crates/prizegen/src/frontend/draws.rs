@@ -126,7 +126,7 @@ pub fn dependency_error(error: &DependencyError) -> ApiError {
 /// 503 for an unavailable database, 500 for an unexpected answer.
 pub fn store_error(error: &StoreError) -> ApiError {
     match error {
-        StoreError::Unavailable(_) => {
+        StoreError::Unavailable(_) | StoreError::Contended(_) => {
             tracing::warn!(%error, "the database is unavailable");
             ApiError::unavailable("database", error.to_string())
         }

@@ -239,6 +239,10 @@ pub enum StoreError {
     /// The database cannot be reached or is too slow: a 503 naming the database.
     #[error("the database is unavailable: {0}")]
     Unavailable(String),
+    /// The database rolled the transaction back to break a deadlock or a serialization
+    /// conflict: transient, so the transaction is retried; if it keeps happening, a 503.
+    #[error("the database broke a deadlock or conflict: {0}")]
+    Contended(String),
     /// The database answered something the code did not expect: a bug, a 500.
     #[error("unexpected database error: {0}")]
     Unexpected(String),

@@ -60,19 +60,20 @@ impl SqlStore {
             serde_json::to_string(&new.served_by).map_err(|e| StoreError::Unexpected(e.to_string()))?;
         let collided =
             serde_json::to_string(&new.collided_nonces).map_err(|e| StoreError::Unexpected(e.to_string()))?;
-        self.timed(async {
-            let mut tx = self.pool.begin().await.map_err(error)?;
-            let campaign_id = match self.target(&mut tx, &new.campaign, new.game, new.seed_id).await? {
-                Target::CampaignUnavailable => return Ok(InsertOutcome::CampaignUnavailable),
-                Target::SeedNotCurrent => return Ok(InsertOutcome::SeedNotCurrent),
-                Target::Campaign(id) => id,
-            };
-            let award = self.award(&mut tx, campaign_id, &new.prize).await?;
-            let (idem_key, idem_hash) = match &new.idempotency {
-                Some(i) => (Some(i.key.clone()), Some(i.request_hash.clone())),
-                None => (None, None),
-            };
-            let inserted = sqlx::query(self.sql(
+        self.retrying(|| {
+            self.timed(async {
+                let mut tx = self.pool.begin().await.map_err(error)?;
+                let campaign_id = match self.target(&mut tx, &new.campaign, new.game, new.seed_id).await? {
+                    Target::CampaignUnavailable => return Ok(InsertOutcome::CampaignUnavailable),
+                    Target::SeedNotCurrent => return Ok(InsertOutcome::SeedNotCurrent),
+                    Target::Campaign(id) => id,
+                };
+                let award = self.award(&mut tx, campaign_id, &new.prize).await?;
+                let (idem_key, idem_hash) = match &new.idempotency {
+                    Some(i) => (Some(i.key.clone()), Some(i.request_hash.clone())),
+                    None => (None, None),
+                };
+                let inserted = sqlx::query(self.sql(
                 "INSERT INTO draws (id, game, campaign_id, created_at, seed_id, nonce, client_seed, result,
                      prize_pence, prize_label, drawn_prize_pence, drawn_prize_label, served_by, unique_key,
                      global_key, idempotency_key, request_hash, collided_nonces)
@@ -98,17 +99,18 @@ impl SqlStore {
             .bind(&collided)
             .execute(&mut *tx)
             .await;
-            // On a violation the transaction is dropped, rolling back the budget spent above.
-            match inserted {
-                Ok(_) => {
-                    tx.commit().await.map_err(error)?;
-                    Ok(InsertOutcome::Inserted(award))
+                // On a violation the transaction is dropped, rolling back the budget spent above.
+                match inserted {
+                    Ok(_) => {
+                        tx.commit().await.map_err(error)?;
+                        Ok(InsertOutcome::Inserted(award))
+                    }
+                    Err(e) if violated(&e, "draws_unique_key") => Ok(InsertOutcome::UniqueKeyTaken),
+                    Err(e) if violated(&e, "draws_global_key") => Ok(InsertOutcome::GlobalKeyTaken),
+                    Err(e) if violated(&e, "draws_idempotency_key") => Ok(InsertOutcome::IdempotencyKeyTaken),
+                    Err(e) => Err(error(e)),
                 }
-                Err(e) if violated(&e, "draws_unique_key") => Ok(InsertOutcome::UniqueKeyTaken),
-                Err(e) if violated(&e, "draws_global_key") => Ok(InsertOutcome::GlobalKeyTaken),
-                Err(e) if violated(&e, "draws_idempotency_key") => Ok(InsertOutcome::IdempotencyKeyTaken),
-                Err(e) => Err(error(e)),
-            }
+            })
         })
         .await
     }

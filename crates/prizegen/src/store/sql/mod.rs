@@ -124,6 +124,28 @@ impl SqlStore {
             .unwrap_or_else(|_| Err(StoreError::Unavailable(format!("no answer within {:?}", self.timeout))))
     }
 
+    /// Runs a transaction again (a few times, after a short pause) when the database broke a
+    /// deadlock or serialization conflict by rolling it back: nothing of it was kept.
+    async fn retrying<T, F, Fut>(&self, mut transaction: F) -> Result<T, StoreError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, StoreError>>,
+    {
+        let mut attempt: u64 = 0;
+        loop {
+            match transaction().await {
+                Err(StoreError::Contended(why)) if attempt < 8 => {
+                    attempt += 1;
+                    tracing::debug!(attempt, %why, "transaction rolled back by the database; retrying");
+                    // Spread the retries so the same transactions do not meet again at once.
+                    let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0] % 8);
+                    tokio::time::sleep(Duration::from_millis(attempt * 3 + jitter)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.timed(async { self.pool.execute("SELECT 1").await.map(|_| ()).map_err(error) }).await
@@ -146,6 +168,12 @@ fn violated(error: &sqlx::Error, constraint: &str) -> bool {
 /// (503); anything else is unexpected (500).
 fn error(error: sqlx::Error) -> StoreError {
     use sqlx::Error::*;
+    if let Database(e) = &error {
+        // Deadlock victims and serialization failures (PostgreSQL 40P01/40001, MySQL 1213).
+        if matches!(e.code().as_deref(), Some("40P01" | "40001" | "1213")) {
+            return StoreError::Contended(error.to_string());
+        }
+    }
     let unavailable = match &error {
         Io(_) | Tls(_) | PoolTimedOut | PoolClosed | WorkerCrashed | Protocol(_) => true,
         Database(e) => {

@@ -40,27 +40,30 @@ impl SqlStore {
     pub async fn reserve_nonces(&self, seed_id: i64, count: u64) -> Result<Option<Range<u64>>, StoreError> {
         let count =
             i64::try_from(count).map_err(|_| StoreError::Unexpected("nonce block too large".into()))?;
-        self.timed(async {
-            let mut tx = self.pool.begin().await.map_err(error)?;
-            let next: Option<i64> = sqlx::query(
-                self.sql("SELECT next_nonce FROM server_seeds WHERE id = ? AND is_current = 1 FOR UPDATE"),
-            )
-            .bind(seed_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(error)?
-            .map(|row| row.try_get("next_nonce"))
-            .transpose()
-            .map_err(error)?;
-            let Some(start) = next else { return Ok(None) };
-            sqlx::query(self.sql("UPDATE server_seeds SET next_nonce = next_nonce + ? WHERE id = ?"))
-                .bind(count)
-                .bind(seed_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(error)?;
-            tx.commit().await.map_err(error)?;
-            Ok(Some(start as u64..(start + count) as u64))
+        self.retrying(|| {
+            self.timed(async {
+                let mut tx = self.pool.begin().await.map_err(error)?;
+                let next: Option<i64> =
+                    sqlx::query(self.sql(
+                        "SELECT next_nonce FROM server_seeds WHERE id = ? AND is_current = 1 FOR UPDATE",
+                    ))
+                    .bind(seed_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(error)?
+                    .map(|row| row.try_get("next_nonce"))
+                    .transpose()
+                    .map_err(error)?;
+                let Some(start) = next else { return Ok(None) };
+                sqlx::query(self.sql("UPDATE server_seeds SET next_nonce = next_nonce + ? WHERE id = ?"))
+                    .bind(count)
+                    .bind(seed_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(error)?;
+                tx.commit().await.map_err(error)?;
+                Ok(Some(start as u64..(start + count) as u64))
+            })
         })
         .await
     }

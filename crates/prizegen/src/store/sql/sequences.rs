@@ -13,7 +13,7 @@ impl SqlStore {
     pub async fn insert_sequence(&self, new: NewSequence) -> Result<SequenceOutcome, StoreError> {
         let served_by =
             serde_json::to_string(&new.served_by).map_err(|e| StoreError::Unexpected(e.to_string()))?;
-        self.timed(async {
+        self.retrying(|| self.timed(async {
             let mut tx = self.pool.begin().await.map_err(error)?;
             let campaign_id = match self.target(&mut tx, &new.campaign, Game::PrizePool, new.seed_id).await? {
                 Target::CampaignUnavailable => return Ok(SequenceOutcome::CampaignUnavailable),
@@ -43,7 +43,7 @@ impl SqlStore {
                 }
                 Err(e) => Err(error(e)),
             }
-        })
+        }))
         .await
     }
 
@@ -60,7 +60,7 @@ impl SqlStore {
     }
 
     pub async fn claim_sequence(&self, claim: NewClaim) -> Result<ClaimOutcome, StoreError> {
-        self.timed(async {
+        self.retrying(|| self.timed(async {
             let mut tx = self.pool.begin().await.map_err(error)?;
             // The claim itself: one conditional update. A second claim finds claimed_at set.
             let claimed = sqlx::query(self.sql(
@@ -125,7 +125,7 @@ impl SqlStore {
             let stored = draw(&stored)?;
             tx.commit().await.map_err(error)?;
             Ok(ClaimOutcome::Claimed(Box::new(stored)))
-        })
+        }))
         .await
     }
 }
