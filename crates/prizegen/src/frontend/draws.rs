@@ -245,10 +245,17 @@ fn replay(earlier: StoredDraw, idempotency: &Idempotency) -> Result<Created, Dra
     }
 }
 
-/// Identifies "the same request" for idempotency: game, campaign, client seed and input.
+/// Identifies "the same request" for idempotency: game, campaign, client seed and input, each
+/// length-prefixed, so that the hash is stable across versions (it is stored with the draw).
 fn request_hash(request: &DrawRequest, campaign: &str) -> String {
     let mut hasher = Sha256::new();
-    let input = format!("{:?}", request.input);
+    let input = match &request.input {
+        GameInput::None => String::new(),
+        GameInput::Character(c) => {
+            let ranks = c.ranks.map(|r| r.to_string()).join(",");
+            format!("character\n{}\n{}\n{}\n{ranks}", c.name, c.race, c.class)
+        }
+    };
     for part in [request.game.slug(), campaign, request.client_seed.as_str(), &input] {
         hasher.update((part.len() as u64).to_be_bytes());
         hasher.update(part.as_bytes());
@@ -280,4 +287,47 @@ fn stored(draw: NewDraw, award: Award, seed_hash: String) -> StoredDraw {
 pub fn now_ms() -> i64 {
     let now = time::OffsetDateTime::now_utc();
     (now.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use prizegen_domain::games::character::CharacterInput;
+
+    fn hash_of(parts: &[&str]) -> String {
+        let mut hasher = Sha256::new();
+        for part in parts {
+            hasher.update((part.len() as u64).to_be_bytes());
+            hasher.update(part.as_bytes());
+        }
+        hex::encode(hasher.finalize())
+    }
+
+    /// The hash is stored with each draw: its layout must not drift between versions.
+    #[test]
+    fn the_idempotency_hash_has_a_fixed_layout() {
+        let plain = DrawRequest {
+            game: Game::Attack,
+            campaign: None,
+            client_seed: ClientSeed::parse("s").unwrap(),
+            input: GameInput::None,
+            idempotency_key: Some("k".into()),
+        };
+        assert_eq!(request_hash(&plain, "attack"), hash_of(&["attack", "attack", "s", ""]));
+        let ranks = [
+            ("strength", 1),
+            ("dexterity", 2),
+            ("constitution", 3),
+            ("intelligence", 4),
+            ("wisdom", 5),
+            ("charisma", 6),
+        ]
+        .map(|(a, r)| (a.to_owned(), r))
+        .into_iter()
+        .collect();
+        let character = CharacterInput::parse("Ann", "Elf", "Rogue", &ranks).unwrap();
+        let request = DrawRequest { game: Game::Character, input: GameInput::Character(character), ..plain };
+        let want = hash_of(&["character", "character", "s", "character\nAnn\nElf\nRogue\n1,2,3,4,5,6"]);
+        assert_eq!(request_hash(&request, "character"), want);
+    }
 }

@@ -90,7 +90,12 @@ async fn invalid_fields_are_422_naming_the_field() {
 
 #[tokio::test]
 async fn campaigns_with_draws_keep_their_history() {
-    let app = TestApp::spawn().await;
+    // The example seed's first draw wins £10, so the campaign has spent something.
+    let app = TestApp::spawn_with(crate::support::Options {
+        seed: Some(crate::support::example_seed()),
+        ..crate::support::Options::default()
+    })
+    .await;
     assert_eq!(create_campaign(&app, gig()).await.status(), 201);
     let draw = app.post_draw(json!({"game": "account-prize", "campaign": "summer-gig"})).await;
     assert_eq!(draw.status(), 201);
@@ -122,12 +127,13 @@ async fn campaigns_with_draws_keep_their_history() {
 
     // A budget below what was already awarded is refused, naming the field.
     let stored: Value = app.get("/api/v1/campaigns/summer-gig").await.json().await.unwrap();
-    if stored["spent_pence"].as_u64().unwrap() > 0 {
-        let mut low = gig();
-        low["budget_pence"] = json!(0);
-        let refused = app.http.put(&url).bearer_auth(ADMIN_TOKEN).json(&low).send().await.unwrap();
-        assert_eq!(error_code(refused).await.2["error"]["field"], "budget_pence");
-    }
+    assert_eq!(stored["spent_pence"], 1000);
+    let mut low = gig();
+    low["budget_pence"] = json!(999);
+    let refused = app.http.put(&url).bearer_auth(ADMIN_TOKEN).json(&low).send().await.unwrap();
+    assert_eq!(error_code(refused).await.2["error"]["field"], "budget_pence");
+    let unchanged: Value = app.get("/api/v1/campaigns/summer-gig").await.json().await.unwrap();
+    assert_eq!(unchanged["budget_pence"], 50_000, "nothing changed");
 }
 
 #[tokio::test]

@@ -442,9 +442,8 @@ async fn delete(
     if !csrf_ok(&front, &admin, &form) {
         return forbidden(&front);
     }
-    let refused = |message: &str| message.to_owned();
     let message = if is_default(&slug) {
-        refused("A game's default campaign cannot be deleted.")
+        "A game's default campaign cannot be deleted.".to_owned()
     } else {
         match front.store.delete_campaign(&slug).await {
             Ok(CampaignWrite::Deleted) => {
@@ -455,7 +454,7 @@ async fn delete(
                 return super::not_found_page(&front, "There is no such campaign.");
             }
             Ok(CampaignWrite::HasDraws) => {
-                refused("The campaign has draws; make it inactive instead of deleting it.")
+                "The campaign has draws; make it inactive instead of deleting it.".to_owned()
             }
             Ok(other) => format!("unexpected: {other:?}"),
             Err(e) => return error_page(&front, store_error(&e)),

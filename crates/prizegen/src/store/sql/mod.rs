@@ -179,11 +179,10 @@ fn error(error: sqlx::Error) -> StoreError {
         Database(e) => {
             let code = e.code().map(|c| c.into_owned()).unwrap_or_default();
             // PostgreSQL classes 08 (connection), 53 (resources), 57 (operator intervention,
-            // statement timeout), 40 (rollback: deadlock, serialization); MySQL/MariaDB lock
-            // wait timeout, deadlock, too many connections, statement time limit.
+            // statement timeout), 40 (rollback); MySQL/MariaDB lock wait timeout, too many
+            // connections, statement time limit. (Deadlocks are `Contended`, above.)
             ["08", "53", "57", "40"].iter().any(|class| code.starts_with(class))
-                || ["1205", "1213", "1040", "1969", "3024", "HY000"].contains(&code.as_str())
-                    && !e.message().contains("constraint")
+                || ["1205", "1040", "1969", "3024"].contains(&code.as_str())
         }
         _ => false,
     };

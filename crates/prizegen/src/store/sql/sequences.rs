@@ -2,7 +2,7 @@
 
 use super::draws::Target;
 use super::rows::{DRAW_COLUMNS, SEQUENCE_COLUMNS, draw, sequence};
-use super::{SqlStore, error, violated};
+use super::{SqlStore, error};
 use crate::store::{
     ClaimOutcome, NewClaim, NewSequence, SequenceOutcome, ServedBy, StoreError, StoredSequence,
 };
@@ -38,9 +38,7 @@ impl SqlStore {
                     tx.commit().await.map_err(error)?;
                     Ok(SequenceOutcome::Inserted)
                 }
-                Err(e) if violated(&e, "sequences_sequence") || violated(&e, "PRIMARY") || is_duplicate_key(&e) => {
-                    Ok(SequenceOutcome::Taken)
-                }
+                Err(e) if is_duplicate_sequence(&e) => Ok(SequenceOutcome::Taken),
                 Err(e) => Err(error(e)),
             }
         }))
@@ -130,7 +128,8 @@ impl SqlStore {
     }
 }
 
-/// MySQL names a primary key violation `PRIMARY`; any duplicate on the sequences table is one.
-fn is_duplicate_key(error: &sqlx::Error) -> bool {
+/// The sequence (the primary key) exists already. PostgreSQL names the constraint, MySQL calls
+/// it `PRIMARY`; the only other unique key of the table, (seed, nonce), is never reused.
+fn is_duplicate_sequence(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation() && !e.message().contains("seed_nonce"))
 }
