@@ -1,6 +1,9 @@
-//! Throwaway PostgreSQL and MariaDB servers for the tests: one per test process, started on
-//! first use, stopped (and their files removed) by a watchdog when the test process exits; a
-//! fresh database per test.
+//! Throwaway PostgreSQL and MariaDB servers for the tests.
+//!
+//! The API suites share one server per test process, started on first use, with a fresh
+//! database per test; a test that must stop and start its database has a server of its own
+//! ([`Dedicated`]). Every server has a watchdog that stops it and removes its files once the
+//! test process has exited, however it exited.
 //!
 //! Without the server programs the suite is skipped with a printed reason, except in CI (`CI`
 //! set), where a skip would hide a broken setup: there it fails.
@@ -22,20 +25,24 @@ pub enum Backend {
     MariaDb,
 }
 
-/// A running server.
-pub struct Server {
-    /// Its loopback port.
-    pub port: u16,
-}
-
-fn find(program: &str, extra_dirs: &[&str]) -> Option<PathBuf> {
+fn find(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let mut dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
-    dirs.extend(extra_dirs.iter().map(PathBuf::from));
+    dirs.push("/usr/sbin".into());
     if let Ok(versions) = std::fs::read_dir("/usr/lib/postgresql") {
         dirs.extend(versions.flatten().map(|v| v.path().join("bin")));
     }
     dirs.into_iter().map(|d| d.join(program)).find(|p| p.is_file())
+}
+
+/// A program the backend needs, or the suite is skipped (failed in CI).
+fn need(program: &str) -> PathBuf {
+    find(program).unwrap_or_else(|| {
+        let reason = format!("{program} is not installed (apt-get install postgresql mariadb-server)");
+        assert!(std::env::var_os("CI").is_none(), "CI must run the database suites: {reason}");
+        eprintln!("SKIPPED: {reason}");
+        std::process::exit(0);
+    })
 }
 
 fn is_root() -> bool {
@@ -49,193 +56,12 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-/// Skips the whole test process (printing why), or fails in CI.
-fn unavailable(reason: &str) -> ! {
-    assert!(std::env::var_os("CI").is_none(), "CI must run the database suites: {reason}");
-    eprintln!("SKIPPED: {reason}");
-    std::process::exit(0);
-}
-
 fn run(command: &mut Command, what: &str) {
     let output = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
     assert!(output.status.success(), "{what} failed: {}", String::from_utf8_lossy(&output.stderr));
 }
 
-/// Starts `server` in the background under a watchdog shell that stops it and removes `root`
-/// once this test process has exited.
-// The watchdog is deliberately never waited for: it must outlive this process to clean up.
-#[allow(clippy::zombie_processes)]
-fn start_watched(server: &str, root: &Path) {
-    let script = format!(
-        "{server} >{log} 2>&1 & s=$!; while kill -0 {me} 2>/dev/null && kill -0 $s 2>/dev/null; do sleep 0.5; done; \
-         kill -TERM $s 2>/dev/null; wait $s; rm -rf {root}",
-        log = root.join("server.log").display(),
-        me = std::process::id(),
-        root = root.display(),
-    );
-    Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("a watchdog shell");
-}
-
-fn wait_until(what: &str, root: &Path, mut ready: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !ready() {
-        if start.elapsed() > Duration::from_secs(60) {
-            let log = std::fs::read_to_string(root.join("server.log")).unwrap_or_default();
-            panic!("{what} did not start; its log:\n{log}");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn postgres_server() -> Server {
-    let (Some(initdb), Some(postgres), Some(psql)) =
-        (find("initdb", &[]), find("postgres", &[]), find("psql", &[]))
-    else {
-        unavailable("PostgreSQL is not installed (apt-get install postgresql)");
-    };
-    let root = std::env::temp_dir().join(format!("prizegen-test-postgres-{}", std::process::id()));
-    let data = root.join("data");
-    std::fs::create_dir_all(&root).expect("a server directory");
-    // initdb and postgres refuse to run as root: run them as the postgres user then.
-    let as_user = if is_root() {
-        run(Command::new("chown").arg("-R").arg("postgres").arg(&root), "chown");
-        "setpriv --reuid=postgres --regid=postgres --init-groups "
-    } else {
-        ""
-    };
-    run(
-        Command::new("sh").arg("-c").arg(format!(
-            "{as_user}{} -D {} -U app --auth=trust --no-sync",
-            initdb.display(),
-            data.display()
-        )),
-        "initdb",
-    );
-    let port = free_port();
-    start_watched(
-        &format!(
-            "exec {as_user}{} -D {} -c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c max_connections=300",
-            postgres.display(),
-            data.display(),
-            root.display()
-        ),
-        &root,
-    );
-    wait_until("PostgreSQL", &root, || {
-        Command::new(&psql)
-            .args([
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-                "-U",
-                "app",
-                "-d",
-                "postgres",
-                "-c",
-                "SELECT 1",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    });
-    Server { port }
-}
-
-fn mariadb_server() -> Server {
-    let (Some(install), Some(mariadbd), Some(_client)) =
-        (find("mariadb-install-db", &[]), find("mariadbd", &["/usr/sbin"]), find("mariadb", &[]))
-    else {
-        unavailable("MariaDB is not installed (apt-get install mariadb-server)");
-    };
-    let root = std::env::temp_dir().join(format!("prizegen-test-mariadb-{}", std::process::id()));
-    let data = root.join("data");
-    std::fs::create_dir_all(&root).expect("a server directory");
-    let user = if is_root() {
-        run(Command::new("chown").arg("-R").arg("mysql").arg(&root), "chown");
-        "--user=mysql"
-    } else {
-        ""
-    };
-    run(
-        Command::new(&install)
-            .args(["--no-defaults", "--skip-test-db", user])
-            .arg(format!("--datadir={}", data.display())),
-        "mariadb-install-db",
-    );
-    let port = free_port();
-    // Without grant tables every local connection is allowed: a throwaway server on loopback.
-    start_watched(
-        &format!(
-            "exec {} --no-defaults {user} --datadir={} --bind-address=127.0.0.1 --port={port} --socket={}/sock \
-             --skip-grant-tables --innodb-flush-log-at-trx-commit=0 --max-connections=500",
-            mariadbd.display(),
-            data.display(),
-            root.display()
-        ),
-        &root,
-    );
-    wait_until("MariaDB", &root, || mariadb(port, "SELECT 1"));
-    Server { port }
-}
-
-fn mariadb(port: u16, sql: &str) -> bool {
-    Command::new("mariadb")
-        .args(["-h", "127.0.0.1", "-P", &port.to_string(), "-u", "app", "-e", sql])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-static POSTGRES: OnceLock<Server> = OnceLock::new();
-static MARIADB: OnceLock<Server> = OnceLock::new();
-
-/// A new, empty database for one test.
-pub fn fresh_database(backend: Backend, dir: &Path) -> DatabaseUrl {
-    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-    let url = match backend {
-        Backend::Sqlite => return DatabaseUrl::Sqlite(dir.join("prizegen.db")),
-        Backend::Postgres => {
-            let server = POSTGRES.get_or_init(postgres_server);
-            let psql = find("psql", &[]).expect("psql");
-            run(
-                Command::new(psql)
-                    .args([
-                        "-h",
-                        "127.0.0.1",
-                        "-p",
-                        &server.port.to_string(),
-                        "-U",
-                        "app",
-                        "-d",
-                        "postgres",
-                        "-c",
-                    ])
-                    .arg(format!("CREATE DATABASE {name}")),
-                "CREATE DATABASE",
-            );
-            format!("postgres://app@127.0.0.1:{}/{name}", server.port)
-        }
-        Backend::MariaDb => {
-            let server = MARIADB.get_or_init(mariadb_server);
-            assert!(mariadb(server.port, &format!("CREATE DATABASE {name}")), "CREATE DATABASE");
-            format!("mariadb://app@127.0.0.1:{}/{name}", server.port)
-        }
-    };
-    url.parse().expect("a database URL")
-}
-
-/// A database server of one test's own, which the test may stop and start again (the shared
-/// servers above must stay up for the other tests).
+/// A throwaway server: its data in a directory of its own, on a loopback port.
 pub struct Dedicated {
     backend: Backend,
     port: u16,
@@ -244,76 +70,97 @@ pub struct Dedicated {
 }
 
 impl Dedicated {
-    /// A new server with one database, `prizegen`.
+    /// Initialises and starts a server with one empty database, `prizegen`.
     pub fn start(backend: Backend) -> Self {
-        let root =
-            std::env::temp_dir().join(format!("prizegen-test-dedicated-{}", uuid::Uuid::new_v4().simple()));
+        let root = std::env::temp_dir().join(format!("prizegen-test-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&root).expect("a server directory");
-        let mut server = Self { backend, port: free_port(), root, child: None };
+        let mut server = Self { backend, port: 0, root, child: None };
+        server.watch();
+        let data = server.root.join("data");
         match backend {
             Backend::Sqlite => panic!("SQLite has no server"),
             Backend::Postgres => {
-                let initdb =
-                    find("initdb", &[]).unwrap_or_else(|| unavailable("PostgreSQL is not installed"));
+                // initdb and postgres refuse to run as root: run them as the postgres user then.
                 if is_root() {
                     run(Command::new("chown").arg("-R").arg("postgres").arg(&server.root), "chown");
                 }
-                run(
-                    Command::new("sh").arg("-c").arg(format!(
-                        "{}{} -D {} -U app --auth=trust --no-sync",
-                        server.as_user(),
-                        initdb.display(),
-                        server.root.join("data").display()
-                    )),
-                    "initdb",
+                let initdb = format!(
+                    "{}{} -D {} -U app --auth=trust --no-sync",
+                    as_postgres(),
+                    need("initdb").display(),
+                    data.display()
                 );
+                run(Command::new("sh").arg("-c").arg(initdb), "initdb");
             }
             Backend::MariaDb => {
-                let install = find("mariadb-install-db", &[])
-                    .unwrap_or_else(|| unavailable("MariaDB is not installed"));
                 if is_root() {
                     run(Command::new("chown").arg("-R").arg("mysql").arg(&server.root), "chown");
                 }
-                let user = if is_root() { "--user=mysql" } else { "" };
                 run(
-                    Command::new(&install)
-                        .args(["--no-defaults", "--skip-test-db", user])
-                        .arg(format!("--datadir={}", server.root.join("data").display())),
+                    Command::new(need("mariadb-install-db"))
+                        .args(["--no-defaults", "--skip-test-db", mysql_user()])
+                        .arg(format!("--datadir={}", data.display())),
                     "mariadb-install-db",
                 );
             }
         }
         server.launch(true);
-        let created = match backend {
-            Backend::Postgres => Command::new(find("psql", &[]).expect("psql"))
-                .args([
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    &server.port.to_string(),
-                    "-U",
-                    "app",
-                    "-d",
-                    "postgres",
-                    "-c",
-                    "CREATE DATABASE prizegen",
-                ])
-                .status()
-                .is_ok_and(|s| s.success()),
-            _ => mariadb(server.port, "CREATE DATABASE prizegen"),
-        };
-        assert!(created, "CREATE DATABASE");
+        server.create_database("prizegen");
         server
     }
 
-    fn as_user(&self) -> &'static str {
-        if is_root() { "setpriv --reuid=postgres --regid=postgres --init-groups " } else { "" }
+    /// A watchdog that stops the server and removes its files once this test process has
+    /// exited; it leaves quietly if the files go first (the server was dropped normally).
+    // The watchdog is deliberately never waited for: it must outlive this process to clean up.
+    #[allow(clippy::zombie_processes)]
+    fn watch(&self) {
+        let root = self.root.display();
+        let script = format!(
+            "while kill -0 {me} 2>/dev/null && [ -d {root} ]; do sleep 0.5; done; \
+             [ -f {root}/server.pid ] && kill -TERM $(cat {root}/server.pid) 2>/dev/null; sleep 2; rm -rf {root}",
+            me = std::process::id(),
+        );
+        Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("a watchdog shell");
     }
 
-    /// Its URL.
-    pub fn url(&self) -> DatabaseUrl {
+    /// Its URL for a database on it.
+    fn url_of(&self, database: &str) -> DatabaseUrl {
         let scheme = if self.backend == Backend::Postgres { "postgres" } else { "mariadb" };
-        format!("{scheme}://app@127.0.0.1:{}/prizegen", self.port).parse().expect("a database URL")
+        format!("{scheme}://app@127.0.0.1:{}/{database}", self.port).parse().expect("a database URL")
+    }
+
+    /// The URL of its `prizegen` database.
+    pub fn url(&self) -> DatabaseUrl {
+        self.url_of("prizegen")
+    }
+
+    /// Runs one SQL statement as the administrator; whether it succeeded.
+    fn sql(&self, statement: &str) -> bool {
+        let port = self.port.to_string();
+        let mut command = match self.backend {
+            Backend::Postgres => {
+                let mut c = Command::new(need("psql"));
+                c.args(["-h", "127.0.0.1", "-p", &port, "-U", "app", "-d", "postgres", "-c", statement]);
+                c
+            }
+            _ => {
+                let mut c = Command::new(need("mariadb"));
+                c.args(["-h", "127.0.0.1", "-P", &port, "-u", "app", "-e", statement]);
+                c
+            }
+        };
+        command.stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+    }
+
+    fn create_database(&self, name: &str) {
+        assert!(self.sql(&format!("CREATE DATABASE {name}")), "CREATE DATABASE {name}");
     }
 
     /// Starts the server again, on the same port and data; returns when it answers.
@@ -321,17 +168,18 @@ impl Dedicated {
         self.launch(false);
     }
 
-    /// Starts the server; on a first start (`may_move`) a port taken meanwhile by someone else
-    /// is replaced by another, as the server fails to bind it and exits.
+    /// Starts the server; on a first start (`may_move`) a port someone else took meanwhile is
+    /// replaced by another (the server fails to bind it and exits).
     fn launch(&mut self, may_move: bool) {
         for _ in 0..5 {
             if may_move {
                 self.port = free_port();
             }
             let mut child = self.spawn();
+            let _ = std::fs::write(self.root.join("server.pid"), child.id().to_string());
             let start = Instant::now();
             loop {
-                if self.answers() {
+                if self.sql("SELECT 1") {
                     self.child = Some(child);
                     return;
                 }
@@ -342,29 +190,31 @@ impl Dedicated {
                 if exited || start.elapsed() > Duration::from_secs(60) {
                     let _ = child.kill();
                     let log = std::fs::read_to_string(self.root.join("server.log")).unwrap_or_default();
-                    panic!("the dedicated server did not start; its log:\n{log}");
+                    panic!("the {:?} server did not start; its log:\n{log}", self.backend);
                 }
                 std::thread::sleep(Duration::from_millis(100));
             }
         }
-        panic!("the dedicated server found no free port");
+        panic!("the {:?} server found no free port", self.backend);
     }
 
     fn spawn(&self) -> std::process::Child {
         let data = self.root.join("data");
         let command = match self.backend {
             Backend::Postgres => format!(
-                "exec {}{} -D {} -c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off",
-                self.as_user(),
-                find("postgres", &[]).expect("postgres").display(),
+                "exec {}{} -D {} -c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c max_connections=300",
+                as_postgres(),
+                need("postgres").display(),
                 data.display(),
                 self.port,
                 self.root.display()
             ),
+            // Without grant tables every local connection is allowed: a throwaway on loopback.
             _ => format!(
-                "exec {} --no-defaults {} --datadir={} --bind-address=127.0.0.1 --port={} --socket={}/sock --skip-grant-tables",
-                find("mariadbd", &["/usr/sbin"]).expect("mariadbd").display(),
-                if is_root() { "--user=mysql" } else { "" },
+                "exec {} --no-defaults {} --datadir={} --bind-address=127.0.0.1 --port={} --socket={}/sock \
+                 --skip-grant-tables --innodb-flush-log-at-trx-commit=0 --max-connections=500",
+                need("mariadbd").display(),
+                mysql_user(),
                 data.display(),
                 self.port,
                 self.root.display()
@@ -378,29 +228,6 @@ impl Dedicated {
             .stderr(log)
             .spawn();
         child.expect("the server starts")
-    }
-
-    fn answers(&self) -> bool {
-        match self.backend {
-            Backend::Postgres => Command::new(find("psql", &[]).expect("psql"))
-                .args([
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    &self.port.to_string(),
-                    "-U",
-                    "app",
-                    "-d",
-                    "postgres",
-                    "-c",
-                    "SELECT 1",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success()),
-            _ => mariadb(self.port, "SELECT 1"),
-        }
     }
 
     /// Stops the server (a clean, fast shutdown) and waits until it has exited.
@@ -420,4 +247,28 @@ impl Drop for Dedicated {
         self.stop();
         let _ = std::fs::remove_dir_all(&self.root);
     }
+}
+
+fn as_postgres() -> &'static str {
+    if is_root() { "setpriv --reuid=postgres --regid=postgres --init-groups " } else { "" }
+}
+
+fn mysql_user() -> &'static str {
+    if is_root() { "--user=mysql" } else { "" }
+}
+
+/// The servers the suites share (never dropped: their watchdogs clean up).
+static POSTGRES: OnceLock<Dedicated> = OnceLock::new();
+static MARIADB: OnceLock<Dedicated> = OnceLock::new();
+
+/// A new, empty database for one test.
+pub fn fresh_database(backend: Backend, dir: &Path) -> DatabaseUrl {
+    let server = match backend {
+        Backend::Sqlite => return DatabaseUrl::Sqlite(dir.join("prizegen.db")),
+        Backend::Postgres => POSTGRES.get_or_init(|| Dedicated::start(Backend::Postgres)),
+        Backend::MariaDb => MARIADB.get_or_init(|| Dedicated::start(Backend::MariaDb)),
+    };
+    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    server.create_database(&name);
+    server.url_of(&name)
 }
