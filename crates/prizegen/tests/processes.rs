@@ -119,10 +119,18 @@ async fn up_serves_prints_the_token_once_stops_on_sigterm_and_keeps_its_data() {
     assert!(load.status.success(), "prizegen load exits 0: {}", String::from_utf8_lossy(&load.stderr));
     let summary: Value = serde_json::from_slice(&load.stdout).unwrap();
     assert_eq!((summary["requests"].as_u64(), summary["failed"].as_u64()), (Some(300), Some(0)), "{summary}");
+    // The container health check: 0 for a healthy service, 1 for a wrong path or no server.
+    let check = |target: String| Command::new(BINARY).args(["healthcheck", &target]).output().unwrap();
+    let healthy = check(format!("{url}/healthz"));
+    assert!(healthy.status.success(), "{}", String::from_utf8_lossy(&healthy.stderr));
+    let missing = check(format!("{url}/no-such-page"));
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("404"), "it says why");
     let rotate = http.post(format!("{url}/api/v1/fairness/rotate")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(rotate.status(), 200, "the printed token is the operator's");
     first.signal("TERM");
     assert!(first.wait().success(), "SIGTERM is a clean stop");
+    assert_eq!(check(format!("{url}/healthz")).status.code(), Some(1), "nothing listens any more");
 
     let (second, url, before) = up(dir.path());
     assert!(!before.iter().any(|l| l.contains(&token)), "the token is printed only once");

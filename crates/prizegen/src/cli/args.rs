@@ -32,6 +32,19 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Put load on a running prizegen and report throughput, latency and errors.
     Load(LoadArgs),
+    /// Exit 0 when URL answers 2xx within the timeout, 1 otherwise (for container health checks,
+    /// where the image has no shell or curl).
+    Healthcheck(HealthcheckArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct HealthcheckArgs {
+    /// What to ask, e.g. `http://127.0.0.1:8080/healthz`.
+    #[arg(default_value = "http://127.0.0.1:8080/healthz")]
+    pub url: String,
+    /// How long to wait for the answer.
+    #[arg(long, value_parser = parse_duration, default_value = "2s")]
+    pub timeout: Duration,
 }
 
 #[derive(Args, Debug)]

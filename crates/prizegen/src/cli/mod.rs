@@ -2,6 +2,7 @@
 //! Every flag has an environment fallback (SPEC §1), so containers configure by environment.
 
 mod args;
+mod healthcheck;
 mod up;
 mod verify;
 
@@ -29,6 +30,9 @@ pub fn main() -> ExitCode {
     if let Command::Load(args) = cli.command {
         return runtime.block_on(load(args));
     }
+    if let Command::Healthcheck(args) = cli.command {
+        return runtime.block_on(healthcheck::run(&args.url, args.timeout));
+    }
     match runtime.block_on(run(cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -43,7 +47,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Up(args) => up::run(args).await,
         Command::Serve { service } => serve(service).await,
-        Command::Verify(_) | Command::Load(_) => unreachable!("handled before"),
+        Command::Verify(_) | Command::Load(_) | Command::Healthcheck(_) => unreachable!("handled before"),
     }
 }
 
