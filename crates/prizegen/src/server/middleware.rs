@@ -32,13 +32,11 @@ pub async fn observe(State(observe): State<Arc<Observe>>, mut req: Request, next
     let route = req.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str).to_owned();
     let method = req.method().clone();
     req.extensions_mut().insert(request_id.clone());
-    let span = tracing::info_span!(
-        "request",
-        request_id = %request_id,
-        service = observe.identity.service,
-        method = %method,
-        route = %route,
-    );
+    // The span carries only what every line of the request needs. Its fields are formatted
+    // when it is created (four spans per draw), so method and route go on the one line that
+    // reports the request instead.
+    let span =
+        tracing::info_span!("request", request_id = request_id.as_str(), service = observe.identity.service);
     let outcome = tokio::time::timeout(observe.request_timeout, next.run(req)).instrument(span.clone()).await;
     let mut response = outcome.unwrap_or_else(|_| {
         ApiError::new(
@@ -59,18 +57,18 @@ pub async fn observe(State(observe): State<Arc<Observe>>, mut req: Request, next
 
     let status = response.status();
     let seconds = started.elapsed().as_secs_f64();
+    span.in_scope(|| {
+        let (method, route, code, ms) = (method.as_str(), route.as_str(), status.as_u16(), seconds * 1000.0);
+        if status.is_server_error() {
+            tracing::warn!(method, route, status = code, ms, "request failed");
+        } else if status.is_client_error() {
+            tracing::info!(method, route, status = code, ms, "request refused");
+        } else {
+            tracing::debug!(method, route, status = code, ms, "request served");
+        }
+    });
     let labels = RouteLabels { route, method: method.as_str().to_owned(), status: status.as_u16() };
     observe.metrics.requests.get_or_create(&labels).inc();
     observe.metrics.request_seconds.get_or_create(&RouteOnly { route: labels.route }).observe(seconds);
-    span.in_scope(|| {
-        let ms = seconds * 1000.0;
-        if status.is_server_error() {
-            tracing::warn!(status = status.as_u16(), ms, "request failed");
-        } else if status.is_client_error() {
-            tracing::info!(status = status.as_u16(), ms, "request refused");
-        } else {
-            tracing::debug!(status = status.as_u16(), ms, "request served");
-        }
-    });
     response
 }

@@ -51,7 +51,9 @@ where
             return;
         }
         let Some(work) = self.work.take() else { return };
-        let result = conn.execute_batch("SAVEPOINT job").and_then(|()| {
+        // Prepared once and cached: this runs for every write.
+        let savepoint = |sql: &str| conn.prepare_cached(sql).and_then(|mut s| s.execute([])).map(drop);
+        let result = savepoint("SAVEPOINT job").and_then(|()| {
             let outcome = catch_unwind(AssertUnwindSafe(|| work(conn))).unwrap_or_else(|_| {
                 tracing::error!("a database job panicked; rolled back");
                 Err(rusqlite::Error::SqliteFailure(
@@ -60,9 +62,11 @@ where
                 ))
             });
             // A failed job leaves no trace; the others in the batch still commit.
-            let end = if outcome.is_ok() { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
             if !conn.is_autocommit() {
-                conn.execute_batch(end)?;
+                if outcome.is_err() {
+                    savepoint("ROLLBACK TO job")?;
+                }
+                savepoint("RELEASE job")?;
             }
             Ok(outcome)
         });
