@@ -1,9 +1,15 @@
 //! The accept loop: HTTP/1.1 with keep-alive, and a graceful, bounded drain on shutdown.
 //!
 //! On the shutdown trigger the instance turns not-ready (`/readyz` 503) but keeps serving for
-//! `drain_delay`, so a load balancer stops sending it new work; then it stops accepting, lets
-//! in-flight requests finish and closes idle keep-alive connections, for at most
-//! `shutdown_timeout`, after which remaining connections are cut.
+//! `drain_delay`, so a load balancer stops sending it new work; connections accepted from then
+//! on answer one request and close. Then it stops accepting (after taking what is already
+//! waiting in the accept queue), lets in-flight requests finish and closes idle keep-alive
+//! connections, for at most `shutdown_timeout`, after which remaining connections are cut.
+//!
+//! Why connections accepted while draining are not closed with the idle ones: a client that
+//! connected a moment before the drain ended has its request on the way, and closing its
+//! connection before the first request is read would fail that request (nginx reports
+//! "upstream prematurely closed connection" and, for a POST, cannot retry it).
 
 use axum::Router;
 use hyper::server::conn::http1;
@@ -60,6 +66,20 @@ pub async fn serve(
     let mut shutdown = std::pin::pin!(shutdown);
     let mut builder = http1::Builder::new();
     builder.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+    // For connections accepted while draining: one request each, then closed.
+    let mut closing = builder.clone();
+    closing.keep_alive(false);
+    let accept = |connections: &mut JoinSet<()>, stream: tokio::net::TcpStream, draining: bool| {
+        // Small request/response pairs: do not wait to coalesce packets.
+        let _ = stream.set_nodelay(true);
+        let service = TowerToHyperService::new(app.clone());
+        let io = TokioIo::new(stream);
+        if draining {
+            spawn_connection(connections, closing.serve_connection(io, service));
+        } else {
+            spawn_connection(connections, graceful.watch(builder.serve_connection(io, service)));
+        }
+    };
 
     // Accept until the trigger fires, and for drain_delay after it.
     let mut drain_deadline: Option<tokio::time::Instant> = None;
@@ -72,18 +92,7 @@ pub async fn serve(
         };
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => {
-                    // Small request/response pairs: do not wait to coalesce packets.
-                    let _ = stream.set_nodelay(true);
-                    let service = TowerToHyperService::new(app.clone());
-                    let connection = builder.serve_connection(TokioIo::new(stream), service);
-                    let connection = graceful.watch(connection);
-                    connections.spawn(async move {
-                        if let Err(error) = connection.await {
-                            tracing::debug!(%error, "connection ended with an error");
-                        }
-                    });
-                }
+                Ok((stream, _peer)) => accept(&mut connections, stream, drain_deadline.is_some()),
                 Err(error) => {
                     // Typically out of file descriptors: back off instead of spinning.
                     tracing::warn!(%error, "accept failed");
@@ -99,13 +108,34 @@ pub async fn serve(
             () = deadline_passed => break,
         }
     }
+    // Connections the kernel already completed are clients with requests on the way: serve
+    // them (one request each) rather than reset them by closing the listener under them.
+    // (A zero timeout still polls the accept once.)
+    while let Ok(Ok((stream, _peer))) = tokio::time::timeout(Duration::ZERO, listener.accept()).await {
+        accept(&mut connections, stream, true);
+    }
     drop(listener);
 
-    tokio::select! {
-        () = graceful.shutdown() => tracing::info!("drained: all connections closed"),
-        () = tokio::time::sleep(options.shutdown_timeout) => {
-            tracing::warn!(open = connections.len(), "shutdown timeout: cutting remaining connections");
-        }
+    let drained = async {
+        graceful.shutdown().await;
+        while connections.join_next().await.is_some() {}
+    };
+    let in_time = tokio::time::timeout(options.shutdown_timeout, drained).await.is_ok();
+    if in_time {
+        tracing::info!("drained: all connections closed");
+    } else {
+        tracing::warn!(open = connections.len(), "shutdown timeout: cutting remaining connections");
     }
     connections.abort_all();
+}
+
+fn spawn_connection<E: std::fmt::Display>(
+    connections: &mut JoinSet<()>,
+    connection: impl Future<Output = Result<(), E>> + Send + 'static,
+) {
+    connections.spawn(async move {
+        if let Err(error) = connection.await {
+            tracing::debug!(%error, "connection ended with an error");
+        }
+    });
 }
