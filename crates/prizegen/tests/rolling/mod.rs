@@ -1,0 +1,8 @@
+//! Helpers of the rolling-update test: hosts made of network namespaces, the processes on them,
+//! nginx, PostgreSQL, and an HTTP client over the Unix sockets that lead into the test network.
+
+pub mod http;
+pub mod net;
+pub mod nginx;
+pub mod postgres;
+pub mod sys;
