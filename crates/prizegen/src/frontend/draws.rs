@@ -161,7 +161,13 @@ pub async fn create(
     {
         return replay(earlier, idempotency);
     }
-    check_campaign(front, &campaign, request.game).await?;
+    // A named campaign is checked before the services are asked, so a wrong name is a 422 even
+    // while a generator is down. A game's default campaign always exists and is for its game;
+    // whether it is active is checked by the write itself (which must check it anyway), and
+    // the rare refusal is explained then — one database read less per ordinary draw.
+    if request.campaign.is_some() {
+        check_campaign(front, &campaign, request.game).await?;
+    }
 
     let mut collided = Vec::new();
     for _ in 0..MAX_ATTEMPTS {

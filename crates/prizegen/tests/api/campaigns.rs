@@ -162,3 +162,29 @@ async fn campaigns_and_their_stock_survive_a_restart() {
         "five defaults and ours, nothing wiped or doubled"
     );
 }
+
+#[tokio::test]
+async fn a_deactivated_default_campaign_takes_no_draws_until_reactivated() {
+    // Draws in a game's default campaign skip the early campaign read: the write refuses them.
+    let app = TestApp::spawn().await;
+    let url = format!("{}/api/v1/campaigns/account-prize", app.url);
+    let stored: Value = app.get("/api/v1/campaigns/account-prize").await.json().await.unwrap();
+    let fields = ["slug", "name", "venue", "date", "game", "budget_pence", "active"];
+    let mut campaign: Value = fields.iter().map(|f| (f.to_string(), stored[f].clone())).collect();
+    campaign["active"] = json!(false);
+    let updated = app.http.put(&url).bearer_auth(ADMIN_TOKEN).json(&campaign).send().await.unwrap();
+    assert_eq!(updated.status(), 200, "{}", updated.text().await.unwrap());
+
+    let refused = app.post_draw(json!({"game": "account-prize"})).await;
+    let (status, code, body) = error_code(refused).await;
+    assert_eq!((status, code.as_str()), (422, "campaign_unavailable"), "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("not active"), "{body}");
+    let listed: Value = app.get("/api/v1/draws?game=account-prize").await.json().await.unwrap();
+    assert_eq!(listed["draws"].as_array().map(Vec::len), Some(0), "nothing stored: {listed}");
+
+    campaign["active"] = json!(true);
+    let updated = app.http.put(&url).bearer_auth(ADMIN_TOKEN).json(&campaign).send().await.unwrap();
+    assert_eq!(updated.status(), 200, "{}", updated.text().await.unwrap());
+    let drawn = app.draw().await;
+    assert_eq!(drawn["campaign"], "account-prize");
+}
