@@ -47,16 +47,29 @@ async fn a_hundred_claims_across_two_front_ends_one_wins() {
 #[tokio::test]
 async fn eight_hundred_draws_across_two_front_ends_are_all_stored_and_distinct() {
     let (app, urls) = two_front_ends().await;
-    let draws = (0..800).map(|i| {
-        app.http.post(format!("{}/api/v1/draws", urls[i % 2])).json(&json!({"game": "account-prize"})).send()
-    });
+    // 64 in flight at a time: enough to interleave both front ends' nonce blocks and commits,
+    // without turning the test into an overload test (800 at once can wait longer for a pooled
+    // database connection than the 5 s database timeout on a busy CI machine — a correct 503).
+    use futures_util::StreamExt;
+    let draws = futures_util::stream::iter(0..800)
+        .map(|i| {
+            app.http
+                .post(format!("{}/api/v1/draws", urls[i % 2]))
+                .json(&json!({"game": "account-prize"}))
+                .send()
+        })
+        .buffer_unordered(64)
+        .collect::<Vec<_>>()
+        .await;
     let mut accounts = HashSet::new();
     let mut nonces = HashSet::new();
     let mut front_ends = HashSet::new();
-    for response in futures_util::future::join_all(draws).await {
+    for response in draws {
         let response = response.unwrap();
-        assert_eq!(response.status(), 201);
-        let draw: Value = response.json().await.unwrap();
+        let status = response.status();
+        let body = response.text().await.unwrap();
+        assert_eq!(status, 201, "{body}");
+        let draw: Value = serde_json::from_str(&body).unwrap();
         accounts.insert(draw["result"]["account_number"].as_str().unwrap().to_owned());
         nonces.insert(draw["fairness"]["nonce"].as_u64().unwrap());
         front_ends.insert(draw["served_by"]["frontend"].as_str().unwrap().to_owned());
