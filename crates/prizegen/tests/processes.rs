@@ -187,11 +187,14 @@ async fn serve_processes_a_sigkilled_generator_and_its_return() {
     let account = first["result"]["account_number"].as_str().unwrap();
     assert!(account.len() == 10 && account[..2].bytes().all(|b| b.is_ascii_uppercase()), "{account}");
 
-    // Every log line of a request carries its id, as JSON.
+    // Every log line of a request carries its id and service, as JSON; the line reporting the
+    // request adds its route and status.
     let (request_id, _) = front.wait_for(|line| {
         let log: Value = serde_json::from_str(line).ok()?;
         let span = &log["span"];
-        (span["route"] == "/api/v1/draws").then(|| span["request_id"].as_str().map(str::to_owned)).flatten()
+        (log["route"] == "/api/v1/draws" && log["status"] == 201 && span["service"] == "frontend")
+            .then(|| span["request_id"].as_str().map(str::to_owned))
+            .flatten()
     });
     assert_eq!(request_id.len(), 32);
 
