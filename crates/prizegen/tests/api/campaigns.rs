@@ -1,6 +1,6 @@
 //! Campaigns over the API: anyone reads, only the operator writes; invalid fields are named.
 
-use crate::stock::create_campaign;
+use super::stock::create_campaign;
 use crate::support::{ADMIN_TOKEN, TestApp, error_code};
 use serde_json::{Value, json};
 

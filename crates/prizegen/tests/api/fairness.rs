@@ -1,6 +1,6 @@
 //! Commitments, rotation by the operator, and re-verification of every draw.
 
-use crate::draws::rotate;
+use super::draws::rotate;
 use crate::support::{ADMIN_TOKEN, Options, TestApp, error_code};
 use prizegen::verify::verify_draw;
 use serde_json::Value;
@@ -85,7 +85,7 @@ async fn nonces_stay_unique_across_replicas_block_refills_and_a_rotation() {
     };
     let urls = || [app.url.clone(), replica.clone()].into_iter().cycle().take(60);
     let mut draws = futures_util::future::join_all(urls().map(draw_at)).await;
-    crate::draws::rotate(&app).await;
+    super::draws::rotate(&app).await;
     draws.extend(futures_util::future::join_all(urls().map(draw_at)).await);
 
     let mut pairs: Vec<(String, u64)> = draws

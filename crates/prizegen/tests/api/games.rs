@@ -1,6 +1,6 @@
 //! Every game over real HTTP, v1 and v2, each draw re-verified from the revealed seed.
 
-use crate::draws::rotate;
+use super::draws::rotate;
 use crate::support::{Options, TestApp, error_code};
 use prizegen::verify::verify_draw;
 use prizegen_domain::games::Impl;

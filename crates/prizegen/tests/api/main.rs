@@ -9,15 +9,5 @@ mod support;
 /// modules against PostgreSQL and MariaDB.
 pub const BACKEND: support::Backend = support::Backend::Sqlite;
 
-mod admin;
-mod campaigns;
-mod draws;
-mod errors;
-mod fairness;
-mod games;
-mod load;
-mod operations;
-mod prize_pool;
-mod replicas;
-mod resilience;
-mod stock;
+#[path = "suite.rs"]
+mod suite;

@@ -1,7 +1,7 @@
 //! Two front ends on one database: every guarantee holds across replicas (run on SQLite,
 //! PostgreSQL and MariaDB by the three API test binaries).
 
-use crate::stock::create_campaign;
+use super::stock::create_campaign;
 use crate::support::{Options, TestApp, error_code};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashSet};

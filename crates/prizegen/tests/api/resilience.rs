@@ -112,7 +112,7 @@ async fn a_stopping_front_end_finishes_the_draw_in_flight() {
     // Rules answers slowly, so a draw is in flight when the front end is told to stop.
     let mut plain = TestApp::spawn().await;
     let (slow_rules, reached) =
-        crate::operations::proxy(plain.service_url(Service::Rules), Duration::from_millis(700)).await;
+        super::operations::proxy(plain.service_url(Service::Rules), Duration::from_millis(700)).await;
     let options = Options { override_urls: [None, None, Some(slow_rules)], ..Options::default() };
     let mut app = TestApp::spawn_with(options).await;
     let url = app.url.clone();

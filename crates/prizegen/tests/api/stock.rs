@@ -1,6 +1,6 @@
 //! Prize stock: a campaign's budget is never exceeded, under any concurrency.
 
-use crate::draws::rotate;
+use super::draws::rotate;
 use crate::support::{ADMIN_TOKEN, Options, TestApp, example_seed};
 use prizegen::verify::verify_draw;
 use serde_json::{Value, json};

@@ -1,0 +1,15 @@
+//! The API suite's modules, listed once: `api/main.rs` (SQLite), `api_postgres.rs` and
+//! `api_mariadb.rs` each include this file, so a module added here runs on all three backends.
+
+mod admin;
+mod campaigns;
+mod draws;
+mod errors;
+mod fairness;
+mod games;
+mod load;
+mod operations;
+mod prize_pool;
+mod replicas;
+mod resilience;
+mod stock;
