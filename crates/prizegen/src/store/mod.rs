@@ -1,11 +1,12 @@
 //! Where draws, seeds and campaigns are stored. The only module that talks to a database.
 //!
-//! [`Store`] is the interface the front end uses; each backend lives in its own folder
-//! (`sqlite/` now). Rules that must hold under concurrency — one current seed, nonces never
+//! [`Store`] is the interface the front end uses; each backend lives in its own folder:
+//! `sqlite/` (the embedded default) and `sql/` (PostgreSQL and MySQL/MariaDB). Rules that must hold under concurrency — one current seed, nonces never
 //! reused, unique account numbers per campaign, unique character names, a sequence claimed once,
 //! budgets never overspent, idempotency keys — are database constraints or atomic conditional
 //! updates.
 
+mod queries;
 mod sql;
 mod sqlite;
 mod types;

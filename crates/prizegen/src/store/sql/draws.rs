@@ -1,7 +1,8 @@
 //! Draws: insert (with prize stock), read, list.
 
-use super::rows::{DRAW_COLUMNS, draw};
+use super::rows::draw;
 use super::{SqlStore, error, violated};
+use crate::store::queries::DRAW_COLUMNS;
 use crate::store::{DrawFilter, InsertOutcome, NewDraw, StoreError, StoredDraw};
 use prizegen_domain::games::Game;
 use sqlx::{AnyConnection, Row};

@@ -25,8 +25,6 @@ fn prize(row: &AnyRow, amount: &str, label: &str) -> Result<Option<Prize>, Store
     })
 }
 
-pub const SEED_COLUMNS: &str = "SELECT id, server_seed, seed_hash, created_at, revealed_at FROM server_seeds";
-
 pub fn seed(row: &AnyRow) -> Result<SeedRecord, StoreError> {
     let seed = ServerSeed::from_hex(&get::<String>(row, "server_seed")?)
         .map_err(|_| StoreError::Unexpected("malformed seed".into()))?;
@@ -40,12 +38,6 @@ pub fn seed(row: &AnyRow) -> Result<SeedRecord, StoreError> {
         revealed_at_ms: get(row, "revealed_at")?,
     })
 }
-
-pub const DRAW_COLUMNS: &str = "SELECT d.id, d.game, c.slug, d.created_at, s.seed_hash,
-        CASE WHEN s.revealed_at IS NOT NULL THEN s.server_seed END AS server_seed, d.client_seed, d.nonce,
-        d.result, d.prize_pence, d.prize_label, d.drawn_prize_pence, d.drawn_prize_label, d.served_by,
-        d.collided_nonces, d.request_hash
-    FROM draws d JOIN campaigns c ON c.id = d.campaign_id JOIN server_seeds s ON s.id = d.seed_id";
 
 pub fn draw(row: &AnyRow) -> Result<StoredDraw, StoreError> {
     Ok(StoredDraw {
@@ -81,11 +73,6 @@ pub fn campaign(row: &AnyRow) -> Result<Campaign, StoreError> {
         active: get::<i64>(row, "active")? == 1,
     })
 }
-
-pub const SEQUENCE_COLUMNS: &str = "SELECT q.sequence, c.slug, q.created_at, s.seed_hash,
-        CASE WHEN s.revealed_at IS NOT NULL THEN s.server_seed END AS server_seed, q.client_seed, q.nonce,
-        q.served_by, q.draw_id
-    FROM sequences q JOIN campaigns c ON c.id = q.campaign_id JOIN server_seeds s ON s.id = q.seed_id";
 
 pub fn sequence(row: &AnyRow) -> Result<StoredSequence, StoreError> {
     Ok(StoredSequence {

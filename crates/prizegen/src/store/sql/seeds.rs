@@ -1,7 +1,8 @@
 //! Server seeds: the current one, nonce blocks, rotation.
 
-use super::rows::{SEED_COLUMNS, seed};
+use super::rows::seed;
 use super::{Dialect, SqlStore, error, now_ms};
+use crate::store::queries::SEED_COLUMNS;
 use crate::store::{Rotation, SeedRecord, StoreError};
 use prizegen_domain::fairness::ServerSeed;
 use sqlx::Row;

@@ -1,8 +1,9 @@
 //! prize-pool sequences: stored when generated, claimed at most once.
 
 use super::draws::Target;
-use super::rows::{DRAW_COLUMNS, SEQUENCE_COLUMNS, draw, sequence};
+use super::rows::{draw, sequence};
 use super::{SqlStore, error};
+use crate::store::queries::{DRAW_COLUMNS, SEQUENCE_COLUMNS};
 use crate::store::{
     ClaimOutcome, NewClaim, NewSequence, SequenceOutcome, ServedBy, StoreError, StoredSequence,
 };

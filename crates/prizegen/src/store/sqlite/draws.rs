@@ -1,7 +1,8 @@
 //! Draws: insert (with prize stock), read, list.
 
-use super::rows::{DRAW_COLUMNS, draw_row};
+use super::rows::draw_row;
 use super::{SqliteStore, flatten, stock, unexpected, unique_violation};
+use crate::store::queries::DRAW_COLUMNS;
 use crate::store::{DrawFilter, InsertOutcome, NewDraw, StoreError, StoredDraw};
 use prizegen_domain::games::Game;
 use rusqlite::{Connection, OptionalExtension, ToSql, params};

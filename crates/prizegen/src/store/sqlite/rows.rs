@@ -24,8 +24,6 @@ fn prize(row: &Row<'_>, amount: usize, label: usize) -> rusqlite::Result<Option<
 }
 
 /// Columns [`seed_row`] reads.
-pub const SEED_COLUMNS: &str = "SELECT id, server_seed, seed_hash, created_at, revealed_at FROM server_seeds";
-
 pub fn seed_row(row: &Row<'_>) -> rusqlite::Result<SeedRecord> {
     let seed = ServerSeed::from_hex(&row.get::<_, String>(1)?).map_err(|_| malformed(1, "seed"))?;
     let hash = SeedHash::parse(&row.get::<_, String>(2)?).ok_or_else(|| malformed(2, "seed hash"))?;
@@ -33,12 +31,6 @@ pub fn seed_row(row: &Row<'_>) -> rusqlite::Result<SeedRecord> {
 }
 
 /// Columns [`draw_row`] reads, joined with the campaign's slug and the seed's public parts.
-pub const DRAW_COLUMNS: &str = "SELECT d.id, d.game, c.slug, d.created_at, s.seed_hash,
-        CASE WHEN s.revealed_at IS NOT NULL THEN s.server_seed END, d.client_seed, d.nonce, d.result,
-        d.prize_pence, d.prize_label, d.drawn_prize_pence, d.drawn_prize_label, d.served_by,
-        d.collided_nonces, d.request_hash
-    FROM draws d JOIN campaigns c ON c.id = d.campaign_id JOIN server_seeds s ON s.id = d.seed_id";
-
 pub fn draw_row(row: &Row<'_>) -> rusqlite::Result<StoredDraw> {
     Ok(StoredDraw {
         id: row.get(0)?,
@@ -76,11 +68,6 @@ pub fn campaign_row(row: &Row<'_>) -> rusqlite::Result<Campaign> {
 }
 
 /// Columns [`sequence_row`] reads.
-pub const SEQUENCE_COLUMNS: &str = "SELECT q.sequence, c.slug, q.created_at, s.seed_hash,
-        CASE WHEN s.revealed_at IS NOT NULL THEN s.server_seed END, q.client_seed, q.nonce, q.served_by,
-        q.draw_id
-    FROM sequences q JOIN campaigns c ON c.id = q.campaign_id JOIN server_seeds s ON s.id = q.seed_id";
-
 pub fn sequence_row(row: &Row<'_>) -> rusqlite::Result<StoredSequence> {
     Ok(StoredSequence {
         sequence: row.get(0)?,

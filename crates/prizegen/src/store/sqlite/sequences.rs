@@ -1,8 +1,9 @@
 //! prize-pool sequences: stored when generated, claimed at most once.
 
 use super::draws::{Target, target};
-use super::rows::{DRAW_COLUMNS, SEQUENCE_COLUMNS, draw_row, sequence_row};
+use super::rows::{draw_row, sequence_row};
 use super::{SqliteStore, flatten, stock, unexpected, unique_violation};
+use crate::store::queries::{DRAW_COLUMNS, SEQUENCE_COLUMNS};
 use crate::store::{
     ClaimOutcome, NewClaim, NewSequence, SequenceOutcome, ServedBy, StoreError, StoredSequence,
 };
