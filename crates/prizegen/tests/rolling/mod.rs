@@ -6,3 +6,5 @@ pub mod net;
 pub mod nginx;
 pub mod postgres;
 pub mod sys;
+#[path = "../support/watchdog.rs"]
+pub mod watchdog;

@@ -124,29 +124,17 @@ pub fn remove_leftovers(ip: &Path, temp: &Path) {
     }
 }
 
-/// A shell that outlives this process if it dies (a failed assertion aborts nothing, but a
-/// killed test process runs no destructors): it then kills what runs in the run's namespaces,
-/// deletes them and removes `dir`.
-// Deliberately never waited for: it must outlive this process to clean up after it.
-#[allow(clippy::zombie_processes)]
+/// Once this process has exited (a killed test process runs no destructors): kills what runs
+/// in the run's namespaces, deletes them and removes `dir`.
 pub fn watchdog(ip: &Path, namespaces: &[String], dir: &Path) {
     let ip = ip.display();
     let namespaces = namespaces.join(" ");
-    let script = format!(
-        "while kill -0 {me} 2>/dev/null; do sleep 0.5; done; \
-         for ns in {namespaces}; do \
+    let cleanup = format!(
+        "for ns in {namespaces}; do \
            for p in $({ip} netns pids $ns 2>/dev/null); do kill -KILL $p; done; \
            {ip} netns del $ns 2>/dev/null; \
          done; rm -rf {dir}",
-        me = std::process::id(),
         dir = dir.display(),
     );
-    Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("a watchdog shell");
+    super::watchdog::after_exit("true", &cleanup);
 }

@@ -111,23 +111,14 @@ impl Dedicated {
 
     /// A watchdog that stops the server and removes its files once this test process has
     /// exited; it leaves quietly if the files go first (the server was dropped normally).
-    // The watchdog is deliberately never waited for: it must outlive this process to clean up.
-    #[allow(clippy::zombie_processes)]
     fn watch(&self) {
         let root = self.root.display();
-        let script = format!(
-            "while kill -0 {me} 2>/dev/null && [ -d {root} ]; do sleep 0.5; done; \
-             [ -f {root}/server.pid ] && kill -TERM $(cat {root}/server.pid) 2>/dev/null; sleep 2; rm -rf {root}",
-            me = std::process::id(),
+        super::watchdog::after_exit(
+            &format!("[ -d {root} ]"),
+            &format!(
+                "[ -f {root}/server.pid ] && kill -TERM $(cat {root}/server.pid) 2>/dev/null; sleep 2; rm -rf {root}"
+            ),
         );
-        Command::new("sh")
-            .arg("-c")
-            .arg(script)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("a watchdog shell");
     }
 
     /// Its URL for a database on it.
