@@ -179,7 +179,7 @@ pub async fn create(
             id: uuid::Uuid::now_v7().to_string(),
             game: request.game,
             campaign: campaign.clone(),
-            created_at_ms: now_ms(),
+            created_at_ms: crate::store::now_ms(),
             seed_id: seed.id,
             nonce,
             client_seed: request.client_seed.as_str().to_owned(),
@@ -287,12 +287,6 @@ fn stored(draw: NewDraw, award: Award, seed_hash: String) -> StoredDraw {
         collided_nonces: draw.collided_nonces,
         request_hash: draw.idempotency.map(|i| i.request_hash),
     }
-}
-
-/// Now, in Unix milliseconds.
-pub fn now_ms() -> i64 {
-    let now = time::OffsetDateTime::now_utc();
-    (now.unix_timestamp_nanos() / 1_000_000) as i64
 }
 
 #[cfg(test)]

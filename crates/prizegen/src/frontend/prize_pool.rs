@@ -1,9 +1,10 @@
 //! The prize-pool use case: generate a sequence (stored at once), claim it once.
 
 use super::Frontend;
-use super::draws::{DrawError, check_campaign, now_ms};
+use super::draws::{DrawError, check_campaign};
 use super::games::{self, Keys};
 use crate::server::RequestId;
+use crate::store::now_ms;
 use crate::store::{
     ClaimOutcome, NewClaim, NewSequence, SequenceOutcome, ServedBy, StoredDraw, StoredSequence,
 };

@@ -18,6 +18,12 @@ use std::ops::Range;
 
 pub use sql::SqlOptions;
 
+/// Now, in Unix milliseconds: how every stored time is kept.
+pub fn now_ms() -> i64 {
+    let now = time::OffsetDateTime::now_utc();
+    (now.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
 /// A database URL, parsed. Its `Debug` and `Display` never show a password.
 #[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {

@@ -4,11 +4,12 @@
 use super::{Footer, error_page, money, render};
 use crate::frontend::Frontend;
 use crate::frontend::campaigns::{CampaignInput, is_default};
-use crate::frontend::draws::{now_ms, store_error};
+use crate::frontend::draws::store_error;
 use crate::frontend::session::{
     SESSION_COOKIE, SESSION_SECONDS, SIGN_IN_COOKIE, Session, cookie, random_hex, set_cookie,
 };
 use crate::server::ApiError;
+use crate::store::now_ms;
 use crate::store::{Campaign, CampaignFields, CampaignWrite};
 use askama::Template;
 use axum::Router;

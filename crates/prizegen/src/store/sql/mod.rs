@@ -16,6 +16,7 @@ mod sequences;
 mod stock;
 
 use super::StoreError;
+use super::now_ms;
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AssertSqlSafe, Executor};
@@ -191,11 +192,4 @@ fn error(error: sqlx::Error) -> StoreError {
     } else {
         StoreError::Unexpected(error.to_string())
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
 }

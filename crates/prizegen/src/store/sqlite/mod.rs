@@ -13,6 +13,7 @@ mod stock;
 mod threads;
 
 use super::StoreError;
+use super::now_ms;
 use prizegen_domain::games::Game;
 use rusqlite::Connection;
 use std::path::Path;
@@ -114,13 +115,6 @@ fn flatten<T>(outcome: rusqlite::Result<T>) -> Result<T, StoreError> {
 
 fn unexpected(error: impl std::fmt::Display) -> StoreError {
     StoreError::Unexpected(error.to_string())
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
 }
 
 /// Each game's default campaign row: (game, today's date, UTC).
