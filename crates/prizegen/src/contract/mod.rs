@@ -13,8 +13,11 @@
 pub mod account_prize;
 pub mod attack;
 pub mod character;
+pub mod instance;
 pub mod prize_pool;
 pub mod spy_mission;
+
+pub use instance::Instance;
 
 use crate::server::ApiError;
 use prizegen_domain::fairness::{ServiceKey, Stream};

@@ -2,7 +2,8 @@
 //! a deadline on every call, one retry on a transport error (every call on the internal contract
 //! is a pure function of its request, so repeating it is safe), and errors that name the service.
 
-use crate::server::identity::{REQUEST_ID, served_by_from_header};
+use crate::contract::Instance;
+use crate::server::identity::REQUEST_ID;
 use crate::server::{Metrics, RequestId};
 use bytes::Bytes;
 use http::{Request, StatusCode, header};
@@ -80,7 +81,7 @@ pub struct Answer<T> {
     /// The parsed body.
     pub body: T,
     /// From `x-served-by`.
-    pub served_by: String,
+    pub served_by: Instance,
 }
 
 /// One dependency: its base URL and a shared connection pool.
@@ -133,7 +134,7 @@ impl ServiceClient {
     }
 
     /// GETs `/healthz` and returns who answered, for the games list.
-    pub async fn served_by(&self, request_id: &RequestId) -> Result<String, DependencyError> {
+    pub async fn served_by(&self, request_id: &RequestId) -> Result<Instance, DependencyError> {
         self.served_by_within(request_id, self.timeout).await
     }
 
@@ -143,7 +144,7 @@ impl ServiceClient {
         &self,
         request_id: &RequestId,
         timeout: Duration,
-    ) -> Result<String, DependencyError> {
+    ) -> Result<Instance, DependencyError> {
         let request = self.request(http::Method::GET, "/healthz", Bytes::new(), request_id)?;
         let response = tokio::time::timeout(timeout, self.client.request(request))
             .await
@@ -212,11 +213,11 @@ impl ServiceClient {
             .map_err(|e| self.contract(format!("bad URL {}{path}: {e}", self.base)))
     }
 
-    fn served_by_of<B>(&self, response: &http::Response<B>) -> Result<String, DependencyError> {
+    fn served_by_of<B>(&self, response: &http::Response<B>) -> Result<Instance, DependencyError> {
         response
             .headers()
             .get(&crate::server::identity::SERVED_BY)
-            .and_then(|value| served_by_from_header(value, self.service.as_str()))
+            .and_then(|value| Instance::from_header(value.to_str().ok()?, self.service.as_str()))
             .ok_or_else(|| {
                 let got = response.headers().get(&crate::server::identity::SERVED_BY);
                 self.contract(format!(

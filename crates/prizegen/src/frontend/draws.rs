@@ -127,6 +127,7 @@ pub fn dependency_error(error: &DependencyError) -> ApiError {
 pub fn store_error(error: &StoreError) -> ApiError {
     match error {
         StoreError::Unavailable(_) | StoreError::Contended(_) => {
+            let error = crate::server::error::ErrorChain(error);
             tracing::warn!(%error, "the database is unavailable");
             ApiError::unavailable("database", error.to_string())
         }
@@ -214,8 +215,7 @@ pub async fn create(
             }
             InsertOutcome::IdempotencyKeyTaken => {
                 // A concurrent request with the same key won the race.
-                let vanished =
-                    || StoreError::Unexpected("an idempotency key conflict without a stored draw".into());
+                let vanished = || StoreError::unexpected("an idempotency key conflict without a stored draw");
                 let idempotency = idempotency.as_ref().ok_or_else(vanished)?;
                 let earlier = front.store.draw_by_idempotency_key(&idempotency.key).await?;
                 return replay(earlier.ok_or_else(vanished)?, idempotency);

@@ -117,7 +117,7 @@ impl Readiness for FrontendReadiness {
             let mut checks = Map::new();
             let text = match database {
                 Ok(Ok(())) => "ok".to_owned(),
-                Ok(Err(e)) => e.to_string(),
+                Ok(Err(e)) => crate::server::error::ErrorChain(&e).to_string(),
                 Err(_) => format!("no answer within {limit:?}"),
             };
             checks.insert("database".into(), Value::String(text));

@@ -76,7 +76,7 @@ impl NonceSource {
             }
             // The seed was rotated (by this or another replica): load the new one.
         }
-        self.take().ok_or_else(|| StoreError::Unexpected("an empty nonce block".into()))
+        self.take().ok_or_else(|| StoreError::unexpected("an empty nonce block"))
     }
 
     /// Forgets the lease on `seed_id` after the database said that seed is no longer current.
@@ -106,6 +106,6 @@ impl NonceSource {
 pub fn fresh_seed() -> Result<ServerSeed, StoreError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
-        .map_err(|e| StoreError::Unexpected(format!("the OS random source failed: {e}")))?;
+        .map_err(|e| StoreError::unexpected(format!("the OS random source failed: {e}")))?;
     Ok(ServerSeed::from_bytes(bytes))
 }

@@ -1,5 +1,6 @@
 //! Which instance and implementation served a response (`x-served-by`), and request ids.
 
+use crate::contract::Instance;
 use http::{HeaderName, HeaderValue};
 use std::fmt;
 
@@ -48,22 +49,14 @@ impl Identity {
     }
 
     /// `<impl>@<instance>`, the form a draw's `served_by` records.
-    pub fn served_by(&self) -> String {
-        format!("{}@{}", self.impl_label, self.instance)
+    pub fn served_by(&self) -> Instance {
+        Instance::new(&self.impl_label, &self.instance)
     }
 
     /// The `x-served-by` value.
     pub fn header_value(&self) -> &HeaderValue {
         &self.header
     }
-}
-
-/// Reads `<impl>@<instance>` out of a dependency's `x-served-by`, checking it is the service
-/// that was meant (a misconfigured URL pointing at another service is caught here).
-pub fn served_by_from_header(value: &HeaderValue, service: &str) -> Option<String> {
-    let text = value.to_str().ok()?;
-    let rest = text.strip_prefix(service)?.strip_prefix('/')?;
-    rest.contains('@').then(|| rest.to_owned())
 }
 
 /// The id of one request through all four services, for logs and support.
@@ -109,9 +102,9 @@ mod tests {
     fn header_and_served_by_forms() {
         let id = Identity::new("letters", "v2", Some("host-abc".into())).unwrap();
         assert_eq!(id.header_value(), "letters/v2@host-abc");
-        assert_eq!(id.served_by(), "v2@host-abc");
-        assert_eq!(served_by_from_header(id.header_value(), "letters").as_deref(), Some("v2@host-abc"));
-        assert_eq!(served_by_from_header(id.header_value(), "numbers"), None);
+        assert_eq!(id.served_by().to_string(), "v2@host-abc");
+        let header = id.header_value().to_str().unwrap();
+        assert_eq!(Instance::from_header(header, "letters"), Some(id.served_by()));
     }
 
     #[test]

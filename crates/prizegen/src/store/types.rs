@@ -1,5 +1,6 @@
 //! What goes in and out of the store, independent of the backend.
 
+use crate::contract::Instance;
 use prizegen_domain::fairness::{SeedHash, ServerSeed};
 use prizegen_domain::games::Game;
 use prizegen_domain::money::Prize;
@@ -101,13 +102,13 @@ pub enum CampaignWrite {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ServedBy {
     /// The front end's version and instance.
-    pub frontend: String,
+    pub frontend: Instance,
     /// The letters service's implementation and instance.
-    pub letters: Option<String>,
+    pub letters: Option<Instance>,
     /// The numbers service's implementation and instance.
-    pub numbers: Option<String>,
+    pub numbers: Option<Instance>,
     /// The rules service's implementation and instance.
-    pub rules: Option<String>,
+    pub rules: Option<Instance>,
 }
 
 /// A prize as drawn, with what to fall back to when the campaign's budget cannot pay it.
@@ -233,19 +234,35 @@ pub struct DrawFilter {
     pub limit: u32,
 }
 
+/// What went wrong underneath a [`StoreError`]: the driver's error (or a sentence), kept as the
+/// error's `source()` so the log shows the whole chain.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 /// A store call that could not be carried out.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database cannot be reached or is too slow: a 503 naming the database.
-    #[error("the database is unavailable: {0}")]
-    Unavailable(String),
+    #[error("the database is unavailable")]
+    Unavailable(#[source] Cause),
     /// The database rolled the transaction back to break a deadlock or a serialization
     /// conflict: transient, so the transaction is retried; if it keeps happening, a 503.
-    #[error("the database broke a deadlock or conflict: {0}")]
-    Contended(String),
+    #[error("the database broke a deadlock or conflict")]
+    Contended(#[source] Cause),
     /// The database answered something the code did not expect: a bug, a 500.
-    #[error("unexpected database error: {0}")]
-    Unexpected(String),
+    #[error("unexpected database error")]
+    Unexpected(#[source] Cause),
+}
+
+impl StoreError {
+    /// The database is unavailable, because of `cause`.
+    pub fn unavailable(cause: impl Into<Cause>) -> Self {
+        Self::Unavailable(cause.into())
+    }
+
+    /// Something the code did not expect, because of `cause`.
+    pub fn unexpected(cause: impl Into<Cause>) -> Self {
+        Self::Unexpected(cause.into())
+    }
 }
 
 /// A prize-pool sequence about to be stored.
@@ -305,9 +322,9 @@ pub struct NewClaim {
     pub prize: PrizeDraw,
     /// The front end and rules instance of the claim (letters and numbers come from the
     /// generation).
-    pub frontend: String,
+    pub frontend: Instance,
     /// The rules instance that decided the prize.
-    pub rules: Option<String>,
+    pub rules: Option<Instance>,
 }
 
 /// What happened to a claim.

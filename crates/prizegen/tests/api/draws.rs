@@ -192,7 +192,12 @@ async fn a_taken_account_number_is_drawn_again_with_the_next_nonce() {
         client_seed: "elsewhere".into(),
         result_json: json!({"account_number": taken}).to_string(),
         prize: PrizeDraw::default(),
-        served_by: ServedBy { frontend: "t".into(), letters: None, numbers: None, rules: None },
+        served_by: ServedBy {
+            frontend: prizegen::contract::Instance::new("t", "t"),
+            letters: None,
+            numbers: None,
+            rules: None,
+        },
         unique_key: Some(taken.clone()),
         global_key: None,
         idempotency: None,

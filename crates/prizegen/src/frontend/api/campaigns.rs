@@ -190,7 +190,7 @@ pub fn fields_error(fields: Vec<prizegen_domain::games::character::FieldError>) 
 }
 
 fn unexpected(outcome: CampaignWrite) -> ApiError {
-    ApiError::internal(&crate::store::StoreError::Unexpected(format!(
+    ApiError::internal(&crate::store::StoreError::unexpected(format!(
         "unexpected campaign outcome {outcome:?}"
     )))
 }

@@ -1,11 +1,11 @@
 //! `GET /api/v1/games`: the games, the implementations serving them now, and their odds.
 
-use crate::contract::Prize;
+use crate::contract::{Instance, Prize};
 use crate::frontend::Frontend;
 use crate::server::{ApiError, RequestId};
 use axum::Json;
 use axum::extract::{Extension, State};
-use prizegen_domain::games::{Game, Impl};
+use prizegen_domain::games::Game;
 use serde::Serialize;
 use std::sync::Arc;
 use utoipa::ToSchema;
@@ -28,9 +28,9 @@ pub struct GameBody {
 /// Who serves the games now.
 #[derive(Serialize, ToSchema)]
 pub struct Implementations {
-    letters: Option<String>,
-    numbers: Option<String>,
-    rules: Option<String>,
+    letters: Option<Instance>,
+    numbers: Option<Instance>,
+    rules: Option<Instance>,
 }
 
 /// One line of odds.
@@ -61,7 +61,7 @@ pub async fn list(
         deps.rules.served_by(&request_id),
     );
     let (letters, numbers, rules) = (letters.ok(), numbers.ok(), rules.ok());
-    let impl_of = |by: &Option<String>| by.as_deref().and_then(|b| b.split('@').next()?.parse::<Impl>().ok());
+    let impl_of = |by: &Option<Instance>| by.as_ref().and_then(Instance::generator_impl);
     let games = Game::ALL
         .into_iter()
         .map(|game| {

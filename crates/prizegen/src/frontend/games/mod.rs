@@ -8,6 +8,7 @@ pub mod prize_pool;
 mod spy_mission;
 
 use super::clients::{Answer, Dependencies, DependencyError};
+use crate::contract::Instance;
 use crate::server::RequestId;
 use crate::store::PrizeDraw;
 use prizegen_domain::fairness::{ClientSeed, SeedKeyer, Service};
@@ -88,7 +89,7 @@ pub struct Played {
     /// Unique within the game (a character's name), if the game has such a thing.
     pub global_key: Option<String>,
     /// `<impl>@<instance>` of letters, numbers and rules; `None` for a service not called.
-    pub served_by: [Option<String>; 3],
+    pub served_by: [Option<Instance>; 3],
 }
 
 /// Plays `game` once with `keys`. prize-pool is played in two steps by [`prize_pool`].
@@ -114,8 +115,8 @@ pub async fn play(
 }
 
 /// The implementation in a `served_by` value (`v2@rules-1a2b` → v2).
-pub fn impl_of(served_by: Option<&str>) -> Option<Impl> {
-    served_by?.split('@').next()?.parse().ok()
+pub fn impl_of(served_by: Option<&Instance>) -> Option<Impl> {
+    served_by?.generator_impl()
 }
 
 /// A drawn prize with the lower cash prizes of `ladder` a budget may fall back to.

@@ -2,6 +2,7 @@
 //! sequence) and, later, claim (rules decide the prize from positions 0, 2 and 7).
 
 use super::{Keys, encode, impl_of, letters_and_numbers, prize_draw};
+use crate::contract::Instance;
 use crate::contract::prize_pool as wire;
 use crate::frontend::clients::{Dependencies, DependencyError};
 use crate::server::RequestId;
@@ -14,7 +15,7 @@ pub struct Generated {
     /// The 20 characters.
     pub sequence: String,
     /// letters, numbers, rules.
-    pub served_by: [Option<String>; 3],
+    pub served_by: [Option<Instance>; 3],
 }
 
 /// Step 1: the sequence.
@@ -44,7 +45,7 @@ pub struct Decided {
     /// The prize drawn and its fallbacks.
     pub prize: PrizeDraw,
     /// The rules instance that decided.
-    pub rules_by: String,
+    pub rules_by: Instance,
 }
 
 /// Step 2's decision (the claim itself is the store's atomic update).

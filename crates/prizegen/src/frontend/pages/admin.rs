@@ -343,7 +343,7 @@ async fn create(
         }
         Ok(other) => error_page(
             &front,
-            ApiError::internal(&crate::store::StoreError::Unexpected(format!("{other:?}"))),
+            ApiError::internal(&crate::store::StoreError::unexpected(format!("{other:?}"))),
         ),
         Err(e) => error_page(&front, store_error(&e)),
     }

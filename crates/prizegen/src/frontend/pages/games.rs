@@ -441,8 +441,8 @@ async fn odds(front: &Frontend, game: Game) -> (Vec<(String, String)>, String) {
         front.deps.numbers.served_by_within(&request_id, probe),
         front.deps.rules.served_by_within(&request_id, probe)
     );
-    let numbers = impl_of(numbers.ok().as_deref());
-    let rules = impl_of(rules.ok().as_deref());
+    let numbers = impl_of(numbers.ok().as_ref());
+    let rules = impl_of(rules.ok().as_ref());
     let note = match (numbers, rules) {
         (Some(n), Some(r)) => format!("Exact odds with numbers {n} and rules {r}, the versions serving now."),
         _ => "Exact odds assuming v1 services (a service did not answer just now).".to_owned(),

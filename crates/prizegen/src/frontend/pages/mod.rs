@@ -10,6 +10,7 @@ mod fairness;
 mod games;
 
 use super::Frontend;
+use crate::contract::Instance;
 use crate::server::ApiError;
 use crate::store::StoredDraw;
 use askama::Template;
@@ -43,13 +44,13 @@ struct Footer {
 impl Footer {
     /// The front end itself, and services 2–4 as they served `draw` (the newest shown).
     fn new(front: &Frontend, draw: Option<&StoredDraw>) -> Self {
-        let shown = |by: Option<&Option<String>>| match by {
+        let shown = |by: Option<&Option<Instance>>| match by {
             None => "not called yet".to_owned(),
             Some(None) => "not used by this game".to_owned(),
-            Some(Some(by)) => by.clone(),
+            Some(Some(by)) => by.to_string(),
         };
         Self {
-            frontend: front.identity.served_by(),
+            frontend: front.identity.served_by().to_string(),
             letters: shown(draw.map(|d| &d.served_by.letters)),
             numbers: shown(draw.map(|d| &d.served_by.numbers)),
             rules: shown(draw.map(|d| &d.served_by.rules)),

@@ -57,10 +57,8 @@ impl SqlStore {
     }
 
     pub async fn insert_draw(&self, new: NewDraw) -> Result<InsertOutcome, StoreError> {
-        let served_by =
-            serde_json::to_string(&new.served_by).map_err(|e| StoreError::Unexpected(e.to_string()))?;
-        let collided =
-            serde_json::to_string(&new.collided_nonces).map_err(|e| StoreError::Unexpected(e.to_string()))?;
+        let served_by = serde_json::to_string(&new.served_by).map_err(|e| StoreError::unexpected(e))?;
+        let collided = serde_json::to_string(&new.collided_nonces).map_err(|e| StoreError::unexpected(e))?;
         self.retrying(|| {
             self.timed(async {
                 let mut tx = self.pool.begin().await.map_err(error)?;

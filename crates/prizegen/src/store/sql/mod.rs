@@ -122,7 +122,7 @@ impl SqlStore {
     async fn timed<T>(&self, work: impl Future<Output = Result<T, StoreError>>) -> Result<T, StoreError> {
         tokio::time::timeout(self.timeout + Duration::from_millis(500), work)
             .await
-            .unwrap_or_else(|_| Err(StoreError::Unavailable(format!("no answer within {:?}", self.timeout))))
+            .unwrap_or_else(|_| Err(StoreError::unavailable(format!("no answer within {:?}", self.timeout))))
     }
 
     /// Runs a transaction again (a few times, after a short pause) when the database broke a
@@ -172,7 +172,7 @@ fn error(error: sqlx::Error) -> StoreError {
     if let Database(e) = &error {
         // Deadlock victims and serialization failures (PostgreSQL 40P01/40001, MySQL 1213).
         if matches!(e.code().as_deref(), Some("40P01" | "40001" | "1213")) {
-            return StoreError::Contended(error.to_string());
+            return StoreError::Contended(error.into());
         }
     }
     let unavailable = match &error {
@@ -187,9 +187,5 @@ fn error(error: sqlx::Error) -> StoreError {
         }
         _ => false,
     };
-    if unavailable {
-        StoreError::Unavailable(error.to_string())
-    } else {
-        StoreError::Unexpected(error.to_string())
-    }
+    if unavailable { StoreError::unavailable(error) } else { StoreError::unexpected(error) }
 }

@@ -10,12 +10,12 @@ fn get<T>(row: &AnyRow, column: &str) -> Result<T, StoreError>
 where
     T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
 {
-    row.try_get(column).map_err(|e| StoreError::Unexpected(format!("column {column}: {e}")))
+    row.try_get(column).map_err(|e| StoreError::unexpected(format!("column {column}: {e}")))
 }
 
 fn json<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Result<T, StoreError> {
     let text: String = get(row, column)?;
-    serde_json::from_str(&text).map_err(|e| StoreError::Unexpected(format!("column {column}: {e}")))
+    serde_json::from_str(&text).map_err(|e| StoreError::unexpected(format!("column {column}: {e}")))
 }
 
 fn prize(row: &AnyRow, amount: &str, label: &str) -> Result<Option<Prize>, StoreError> {
@@ -27,9 +27,9 @@ fn prize(row: &AnyRow, amount: &str, label: &str) -> Result<Option<Prize>, Store
 
 pub fn seed(row: &AnyRow) -> Result<SeedRecord, StoreError> {
     let seed = ServerSeed::from_hex(&get::<String>(row, "server_seed")?)
-        .map_err(|_| StoreError::Unexpected("malformed seed".into()))?;
+        .map_err(|_| StoreError::unexpected("malformed seed"))?;
     let hash = SeedHash::parse(&get::<String>(row, "seed_hash")?)
-        .ok_or_else(|| StoreError::Unexpected("malformed seed hash".into()))?;
+        .ok_or_else(|| StoreError::unexpected("malformed seed hash"))?;
     Ok(SeedRecord {
         id: get(row, "id")?,
         seed,

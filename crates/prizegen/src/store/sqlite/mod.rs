@@ -107,14 +107,14 @@ fn flatten<T>(outcome: rusqlite::Result<T>) -> Result<T, StoreError> {
     use rusqlite::ErrorCode::*;
     outcome.map_err(|error| match error.sqlite_error_code() {
         Some(DatabaseBusy | DatabaseLocked | SystemIoFailure | DiskFull | CannotOpen | ReadOnly) => {
-            StoreError::Unavailable(error.to_string())
+            StoreError::unavailable(error)
         }
-        _ => StoreError::Unexpected(error.to_string()),
+        _ => StoreError::unexpected(error),
     })
 }
 
-fn unexpected(error: impl std::fmt::Display) -> StoreError {
-    StoreError::Unexpected(error.to_string())
+fn unexpected(error: impl Into<super::Cause>) -> StoreError {
+    StoreError::unexpected(error)
 }
 
 /// Each game's default campaign row: (game, today's date, UTC).

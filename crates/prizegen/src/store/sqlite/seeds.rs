@@ -30,8 +30,7 @@ impl SqliteStore {
     }
 
     pub async fn reserve_nonces(&self, seed_id: i64, count: u64) -> Result<Option<Range<u64>>, StoreError> {
-        let count =
-            i64::try_from(count).map_err(|_| StoreError::Unexpected("nonce block too large".into()))?;
+        let count = i64::try_from(count).map_err(|_| StoreError::unexpected("nonce block too large"))?;
         let outcome = self
             .threads
             .write(move |conn| {

@@ -76,8 +76,8 @@ where
     fn finish(self: Box<Self>, commit: Result<(), String>) {
         let answer = match (commit, self.result) {
             (Ok(()), Some(result)) => Ok(result),
-            (Err(error), _) => Err(StoreError::Unavailable(format!("nothing was committed: {error}"))),
-            (Ok(()), None) => Err(StoreError::Unavailable("the job did not run".into())),
+            (Err(error), _) => Err(StoreError::unavailable(format!("nothing was committed: {error}"))),
+            (Ok(()), None) => Err(StoreError::unavailable("the job did not run")),
         };
         let _ = self.reply.send(answer);
     }
@@ -150,16 +150,16 @@ impl Threads {
 
 fn queue_error<T>(who: &str, error: &TrySendError<T>) -> StoreError {
     match error {
-        TrySendError::Full(_) => StoreError::Unavailable(format!("the database {who} are overloaded")),
-        TrySendError::Disconnected(_) => StoreError::Unavailable(format!("the database {who} have stopped")),
+        TrySendError::Full(_) => StoreError::unavailable(format!("the database {who} are overloaded")),
+        TrySendError::Disconnected(_) => StoreError::unavailable(format!("the database {who} have stopped")),
     }
 }
 
 async fn await_answer<T>(answer: oneshot::Receiver<T>) -> Result<T, StoreError> {
     match tokio::time::timeout(CALL_TIMEOUT, answer).await {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(_)) => Err(StoreError::Unavailable("a database thread stopped mid-call".into())),
-        Err(_) => Err(StoreError::Unavailable(format!("no answer within {CALL_TIMEOUT:?}"))),
+        Ok(Err(_)) => Err(StoreError::unavailable("a database thread stopped mid-call")),
+        Err(_) => Err(StoreError::unavailable(format!("no answer within {CALL_TIMEOUT:?}"))),
     }
 }
 
