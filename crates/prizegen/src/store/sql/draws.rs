@@ -57,8 +57,8 @@ impl SqlStore {
     }
 
     pub async fn insert_draw(&self, new: NewDraw) -> Result<InsertOutcome, StoreError> {
-        let served_by = serde_json::to_string(&new.served_by).map_err(|e| StoreError::unexpected(e))?;
-        let collided = serde_json::to_string(&new.collided_nonces).map_err(|e| StoreError::unexpected(e))?;
+        let served_by = serde_json::to_string(&new.served_by).map_err(StoreError::unexpected)?;
+        let collided = serde_json::to_string(&new.collided_nonces).map_err(StoreError::unexpected)?;
         self.retrying(|| {
             self.timed(async {
                 let mut tx = self.pool.begin().await.map_err(error)?;

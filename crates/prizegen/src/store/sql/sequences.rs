@@ -12,7 +12,7 @@ use sqlx::Row;
 
 impl SqlStore {
     pub async fn insert_sequence(&self, new: NewSequence) -> Result<SequenceOutcome, StoreError> {
-        let served_by = serde_json::to_string(&new.served_by).map_err(|e| StoreError::unexpected(e))?;
+        let served_by = serde_json::to_string(&new.served_by).map_err(StoreError::unexpected)?;
         self.retrying(|| self.timed(async {
             let mut tx = self.pool.begin().await.map_err(error)?;
             let campaign_id = match self.target(&mut tx, &new.campaign, Game::PrizePool, new.seed_id).await? {
@@ -91,9 +91,9 @@ impl SqlStore {
             let client_seed: String = row.try_get("client_seed").map_err(error)?;
             let generated: String = row.try_get("served_by").map_err(error)?;
             let generated: ServedBy =
-                serde_json::from_str(&generated).map_err(|e| StoreError::unexpected(e))?;
+                serde_json::from_str(&generated).map_err(StoreError::unexpected)?;
             let served_by = ServedBy { frontend: claim.frontend.clone(), rules: claim.rules.clone(), ..generated };
-            let served_by = serde_json::to_string(&served_by).map_err(|e| StoreError::unexpected(e))?;
+            let served_by = serde_json::to_string(&served_by).map_err(StoreError::unexpected)?;
             let award = self.award(&mut tx, campaign_id, &claim.prize).await?;
             sqlx::query(self.sql(
                 "INSERT INTO draws (id, game, campaign_id, created_at, seed_id, nonce, client_seed, result,
