@@ -10,12 +10,23 @@
 //! The rules accept any letters and digits, not only their own version's, so v1 and v2 instances
 //! of different services can be mixed during a rolling update.
 
-use super::{Impl, OddsLine, PartsError};
+use super::{Impl, OddsLine, PartsError, Presentation, ResultField};
 use crate::fairness::Stream;
 use crate::money::{Pence, Prize};
 
 const LOWER: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
 const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/// How pages present account-prize.
+pub const PRESENTATION: Presentation = Presentation {
+    title: "Account prize",
+    blurb: "draw an account number and see what it wins",
+    rules: "An account number is letters then digits. A first letter 'a' wins £50, or £100 with a 25% \
+            chance; otherwise a 4 among the digits wins £10 (the v2 rules are stingier: the 'a' needs \
+            a 4 as well, and a 4 alone wins nothing).",
+    fields: &[ResultField { key: "account_number", label: "Account number" }],
+    summary: "account_number",
+};
 
 /// The big prize, won with a 25% chance by a lucky first letter.
 pub const JACKPOT: Pence = Pence::pounds(100);

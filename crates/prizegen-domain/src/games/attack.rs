@@ -5,9 +5,24 @@
 //! - rules: roll 0 → missed; roll 2 and power > 5 → crit; else hit. v1 words are lowercase,
 //!   v2 uppercase. damage = roll × power, exact to the power's places.
 
-use super::{Impl, PartsError};
+use super::{Impl, PartsError, Presentation, ResultField};
 use crate::fairness::Stream;
 use std::fmt;
+
+/// How pages present an attack: its fields in SPEC §3.4's order.
+pub const PRESENTATION: Presentation = Presentation {
+    title: "Attack",
+    blurb: "roll for an attack: missed, hit or crit",
+    rules: "A roll of 0 misses; a roll of 2 with a power above 5 is a critical hit; anything else hits. \
+            Damage is the roll times the power.",
+    fields: &[
+        ResultField { key: "roll", label: "Roll" },
+        ResultField { key: "power", label: "Power" },
+        ResultField { key: "outcome", label: "Outcome" },
+        ResultField { key: "damage", label: "Damage" },
+    ],
+    summary: "outcome",
+};
 
 /// A non-negative fixed-point decimal: `units / 10^places`. Exact, never a float.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

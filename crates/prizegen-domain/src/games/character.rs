@@ -7,7 +7,7 @@
 //!
 //! Both versions of every service behave alike for this game.
 
-use super::{Impl, PartsError};
+use super::{FieldError, Impl, PartsError, Presentation, ResultField};
 use crate::fairness::Stream;
 use std::collections::BTreeMap;
 
@@ -37,14 +37,21 @@ pub const ABILITIES: [&str; 6] =
 /// Dice rolled; the two lowest are dropped.
 pub const ROLLS: usize = 8;
 
-/// One invalid field of the player's input, named as in the API (`ranks.strength`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FieldError {
-    /// `name`, `race`, `class`, `ranks` or `ranks.<ability>`.
-    pub field: String,
-    /// What is wrong, for the player.
-    pub message: String,
-}
+/// How pages present a character.
+pub const PRESENTATION: Presentation = Presentation {
+    title: "Character",
+    blurb: "make a role-playing character from your choices and eight dice",
+    rules: "Eight dice are rolled and the two lowest dropped; your best-ranked ability gets the highest \
+            of the six left, and so on. Names are unique.",
+    fields: &[
+        ResultField { key: "name", label: "Name" },
+        ResultField { key: "race", label: "Race" },
+        ResultField { key: "class", label: "Class" },
+        ResultField { key: "rolls", label: "Rolls" },
+        ResultField { key: "background", label: "Background" },
+    ],
+    summary: "name",
+};
 
 /// A valid character request.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -52,15 +52,62 @@ impl Game {
         }
     }
 
+    /// How pages present the game: title, blurb, rules, the result's fields in order.
+    pub fn presentation(self) -> &'static Presentation {
+        match self {
+            Game::AccountPrize => &account_prize::PRESENTATION,
+            Game::PrizePool => &prize_pool::PRESENTATION,
+            Game::SpyMission => &spy_mission::PRESENTATION,
+            Game::Attack => &attack::PRESENTATION,
+            Game::Character => &character::PRESENTATION,
+        }
+    }
+
     /// A human title for pages.
     pub fn title(self) -> &'static str {
-        match self {
-            Game::AccountPrize => "Account prize",
-            Game::PrizePool => "Prize pool",
-            Game::SpyMission => "Spy mission",
-            Game::Attack => "Attack",
-            Game::Character => "Character",
-        }
+        self.presentation().title
+    }
+}
+
+/// What a page says about a game, and how a draw's result reads: each game's module defines
+/// its own, beside its rules, so a new game brings its words with it.
+#[derive(Debug)]
+pub struct Presentation {
+    /// The title, e.g. `Account prize`.
+    pub title: &'static str,
+    /// One line for the home page's list of games.
+    pub blurb: &'static str,
+    /// The rules in plain words, for the game's page.
+    pub rules: &'static str,
+    /// The result's fields shown on a draw's page, in the game's own order.
+    pub fields: &'static [ResultField],
+    /// The field that sums a draw up in a list of draws.
+    pub summary: &'static str,
+}
+
+/// One field of a game's result as a page shows it.
+#[derive(Debug)]
+pub struct ResultField {
+    /// The field's name in the result JSON, e.g. `account_number`.
+    pub key: &'static str,
+    /// Its label on pages, e.g. `Account number`.
+    pub label: &'static str,
+}
+
+/// One invalid field of a player's or operator's input, named as in the API
+/// (`ranks.strength`, `budget_pence`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's name.
+    pub field: String,
+    /// What is wrong, for the person who filled it in.
+    pub message: String,
+}
+
+impl FieldError {
+    /// `field` is wrong because of `message`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
     }
 }
 
@@ -159,6 +206,17 @@ mod tests {
         }
         let err = "poker".parse::<Game>().unwrap_err();
         assert!(err.to_string().contains("account-prize"), "{err}");
+    }
+
+    #[test]
+    fn every_game_presents_its_summary_among_its_fields() {
+        for game in Game::ALL {
+            let shown = game.presentation();
+            assert!(!shown.blurb.is_empty() && !shown.rules.is_empty(), "{game}");
+            assert!(shown.fields.iter().any(|f| f.key == shown.summary), "{game}: {}", shown.summary);
+        }
+        let keys: Vec<_> = Game::Attack.presentation().fields.iter().map(|f| f.key).collect();
+        assert_eq!(keys, ["roll", "power", "outcome", "damage"], "SPEC §3.4's order");
     }
 
     #[test]

@@ -8,9 +8,20 @@
 //!   v1 pays £1,000 / £10,000 / £100,000; v2 pays £9,999 / £99,999 / £999,999 and labels "no
 //!   prize" `X`.
 
-use super::{Impl, OddsLine, PartsError};
+use super::{Impl, OddsLine, PartsError, Presentation, ResultField};
 use crate::fairness::Stream;
 use crate::money::{Pence, Prize};
+
+/// How pages present prize-pool.
+pub const PRESENTATION: Presentation = Presentation {
+    title: "Prize pool",
+    blurb: "generate a sequence, then send it to the prize pool — once",
+    rules: "A sequence has 20 characters, each a digit or a letter with equal chance. Positions 1, 3 and \
+            8 decide: a digit first wins tier 1, a digit in the third place as well tier 2, and in the \
+            eighth too tier 3. A sequence can be sent to the prize pool once.",
+    fields: &[ResultField { key: "sequence", label: "Sequence" }, ResultField { key: "tier", label: "Tier" }],
+    summary: "sequence",
+};
 
 /// Characters in a sequence.
 pub const LENGTH: usize = 20;

@@ -1,8 +1,23 @@
 //! `spy-mission` (SPEC §3.3): six numbers and six letters make a dossier and a mission.
 //! Both versions of every service behave alike for this game.
 
-use super::{Impl, PartsError};
+use super::{Impl, PartsError, Presentation, ResultField};
 use crate::fairness::Stream;
+
+/// How pages present spy-mission.
+pub const PRESENTATION: Presentation = Presentation {
+    title: "Spy mission",
+    blurb: "receive a dossier and your mission",
+    rules: "Six numbers and six letters make your dossier; the first number picks the task and the first \
+            letter the target.",
+    fields: &[
+        ResultField { key: "dossier", label: "Dossier" },
+        ResultField { key: "task", label: "Task" },
+        ResultField { key: "target", label: "Target" },
+        ResultField { key: "mission", label: "Mission" },
+    ],
+    summary: "mission",
+};
 
 /// Numbers and letters in a dossier.
 pub const COUNT: usize = 6;
