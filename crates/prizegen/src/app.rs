@@ -69,7 +69,7 @@ pub async fn frontend(config: &FrontendConfig, instance: Option<String>) -> anyh
     let front = Arc::new(Frontend::start(config, identity.clone(), metrics.clone()).await?);
     let lifecycle = Arc::new(Lifecycle::default());
     let router = server::with_common_routes(
-        front.clone().routes(),
+        crate::frontend::router::routes(front.clone()),
         identity.clone(),
         lifecycle.clone(),
         Arc::new(FrontendReadiness(front)),

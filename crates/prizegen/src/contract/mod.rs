@@ -19,8 +19,10 @@ pub mod spy_mission;
 
 pub use instance::Instance;
 
-use crate::server::ApiError;
+use crate::server::{ApiError, ApiJson};
+use axum::extract::{FromRequest, Request};
 use prizegen_domain::fairness::{ServiceKey, Stream};
+use prizegen_domain::games::Impl;
 use prizegen_domain::money;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -50,6 +52,24 @@ pub fn stream_for(key: Option<&str>) -> Result<Stream, ApiError> {
         }
     };
     Ok(Stream::new(&key))
+}
+
+/// A letters or numbers call, read: the implementation serving it and the byte stream of the
+/// request's key. A handler that takes it gets a `/v1` body checked as the contract says.
+pub struct Generate {
+    /// `v1` or `v2`, as the service was started.
+    pub imp: Impl,
+    /// The stream of the request's key (or of a random key, without one).
+    pub stream: Stream,
+}
+
+impl FromRequest<Impl> for Generate {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, imp: &Impl) -> Result<Self, Self::Rejection> {
+        let ApiJson(request) = ApiJson::<GenerateRequest>::from_request(req, imp).await?;
+        Ok(Self { imp: *imp, stream: stream_for(request.key.as_deref())? })
+    }
 }
 
 /// A prize on the wire.

@@ -1,10 +1,92 @@
-//! Campaign fields from the operator, checked ("parse, don't validate"): every invalid field is
-//! named, for the API's 422 and the admin form alike.
+//! The operator's campaigns, one use case behind both the API and the admin pages: the fields
+//! checked ("parse, don't validate", every invalid field named), the rules the store does not
+//! hold (a game's default campaign stays), and what each store outcome means.
 
-use crate::store::CampaignFields;
-use prizegen_domain::games::{Game, character::FieldError};
+use crate::store::{Campaign, CampaignFields, CampaignWrite, Store, StoreError};
+use prizegen_domain::games::{FieldError, Game};
+use prizegen_domain::money::Pence;
 use serde::Deserialize;
 use utoipa::ToSchema;
+
+/// Why a campaign could not be created, changed or deleted.
+#[derive(Debug, thiserror::Error)]
+pub enum CampaignError {
+    /// Some fields are invalid; each is named.
+    #[error("{}", describe_fields(.0))]
+    Invalid(Vec<FieldError>),
+    /// No campaign has that slug.
+    #[error("there is no campaign {0:?}")]
+    NotFound(String),
+    /// Another campaign has the slug.
+    #[error("campaign {0:?} exists already")]
+    SlugTaken(String),
+    /// The new budget is below what the campaign has already awarded.
+    #[error("the campaign has already awarded {}; the budget cannot be lower", Pence(*.spent_pence))]
+    BudgetBelowSpent {
+        /// What it has awarded.
+        spent_pence: u64,
+    },
+    /// The campaign has draws, so its game is history.
+    #[error("the campaign has draws, so its game cannot change")]
+    GameFixed,
+    /// The campaign has draws, so it stays (it can be deactivated).
+    #[error("the campaign has draws; deactivate it instead of deleting it")]
+    HasDraws,
+    /// A game's default campaign always exists.
+    #[error("a game's default campaign cannot be deleted")]
+    DefaultCampaign,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// `name: message; venue: message`.
+pub fn describe_fields(fields: &[FieldError]) -> String {
+    fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
+}
+
+/// Creates a campaign from the operator's input.
+pub async fn create(store: &Store, input: CampaignInput) -> Result<Campaign, CampaignError> {
+    let fields = input.parse(None).map_err(CampaignError::Invalid)?;
+    let slug = fields.slug.clone();
+    match store.create_campaign(fields).await? {
+        CampaignWrite::Done(campaign) => Ok(campaign),
+        CampaignWrite::SlugTaken => Err(CampaignError::SlugTaken(slug)),
+        other => Err(unexpected(other)),
+    }
+}
+
+/// Replaces a campaign's fields (not its slug; its game only while it has no draws).
+pub async fn update(store: &Store, slug: &str, input: CampaignInput) -> Result<Campaign, CampaignError> {
+    let fields = input.parse(Some(slug)).map_err(CampaignError::Invalid)?;
+    match store.update_campaign(slug, fields).await? {
+        CampaignWrite::Done(campaign) => Ok(campaign),
+        CampaignWrite::NotFound => Err(CampaignError::NotFound(slug.to_owned())),
+        CampaignWrite::BudgetBelowSpent { spent_pence } => {
+            Err(CampaignError::BudgetBelowSpent { spent_pence })
+        }
+        CampaignWrite::HasDraws => Err(CampaignError::GameFixed),
+        other => Err(unexpected(other)),
+    }
+}
+
+/// Deletes a campaign that has no draws and is not a game's default.
+pub async fn delete(store: &Store, slug: &str) -> Result<(), CampaignError> {
+    if is_default(slug) {
+        return Err(CampaignError::DefaultCampaign);
+    }
+    match store.delete_campaign(slug).await? {
+        CampaignWrite::Deleted => Ok(()),
+        CampaignWrite::NotFound => Err(CampaignError::NotFound(slug.to_owned())),
+        CampaignWrite::HasDraws => Err(CampaignError::HasDraws),
+        other => Err(unexpected(other)),
+    }
+}
+
+/// A store outcome this operation cannot produce: a bug.
+fn unexpected(outcome: CampaignWrite) -> CampaignError {
+    CampaignError::Store(StoreError::unexpected(format!("unexpected campaign outcome {outcome:?}")))
+}
 
 /// A campaign as the operator sends it (JSON or a form).
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
@@ -34,7 +116,7 @@ pub struct CampaignInput {
 }
 
 fn error(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError { field: field.to_owned(), message: message.into() }
+    FieldError::new(field, message)
 }
 
 fn length_error(field: &str, value: &str, min: usize, max: usize) -> Option<FieldError> {

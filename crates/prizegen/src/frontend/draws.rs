@@ -6,13 +6,12 @@
 //! idempotency key means "answer with the stored draw".
 
 use super::Frontend;
+use super::calls::{self, GameInput, Keys};
 use super::clients::DependencyError;
-use super::games::{self, GameInput, Keys};
-use crate::server::{ApiError, RequestId};
-use crate::store::{Award, Idempotency, InsertOutcome, NewDraw, ServedBy, StoreError, StoredDraw};
+use crate::server::RequestId;
+use crate::store::{Award, Idempotency, InsertOutcome, NewDraw, StoreError, StoredDraw};
 use prizegen_domain::fairness::ClientSeed;
-use prizegen_domain::games::Game;
-use prizegen_domain::games::character::FieldError;
+use prizegen_domain::games::{FieldError, Game};
 use sha2::{Digest, Sha256};
 
 /// How many times a draw is made again (collisions, rotations) before giving up.
@@ -80,59 +79,9 @@ pub enum DrawError {
     Store(#[from] StoreError),
 }
 
-impl From<DrawError> for ApiError {
-    fn from(error: DrawError) -> Self {
-        let message = error.to_string();
-        match error {
-            DrawError::UnknownCampaign(_) => ApiError::invalid("unknown_campaign", message),
-            DrawError::CampaignUnavailable { .. } => ApiError::invalid("campaign_unavailable", message),
-            DrawError::IdempotencyKeyReused(_) => ApiError::invalid("idempotency_key_reused", message),
-            DrawError::InvalidInput(fields) => {
-                ApiError::invalid_fields(fields.into_iter().map(|f| (f.field, f.message)).collect())
-            }
-            DrawError::NameTaken(_) => ApiError::conflict("name_taken", message),
-            DrawError::TwoSteps => ApiError::invalid("two_steps", message),
-            DrawError::UnknownSequence(_) => ApiError::not_found("unknown_sequence", message),
-            DrawError::AlreadyClaimed(_) => ApiError::conflict("already_submitted", message),
-            DrawError::Exhausted => ApiError::conflict("exhausted", message),
-            DrawError::Dependency(e) => dependency_error(&e),
-            DrawError::Store(e) => store_error(&e),
-        }
-    }
-}
-
 /// `name: message; race: message`.
 fn describe_fields(fields: &[FieldError]) -> String {
-    fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
-}
-
-/// 503 naming a dead or slow service; 502 for a broken contract (a bug, not an outage).
-pub fn dependency_error(error: &DependencyError) -> ApiError {
-    let service = error.service().as_str();
-    match error {
-        DependencyError::Contract { .. } => {
-            tracing::error!(%error, "a dependency broke the internal contract");
-            let mut api = ApiError::new(http::StatusCode::BAD_GATEWAY, "dependency_error", error.to_string());
-            api.dependency = Some(service);
-            api
-        }
-        _ => {
-            tracing::warn!(%error, "a dependency is unavailable");
-            ApiError::unavailable(service, error.to_string())
-        }
-    }
-}
-
-/// 503 for an unavailable database, 500 for an unexpected answer.
-pub fn store_error(error: &StoreError) -> ApiError {
-    match error {
-        StoreError::Unavailable(_) | StoreError::Contended(_) => {
-            let error = crate::server::error::ErrorChain(error);
-            tracing::warn!(%error, "the database is unavailable");
-            ApiError::unavailable("database", error.to_string())
-        }
-        StoreError::Unexpected(_) => ApiError::internal(error),
-    }
+    super::campaigns::describe_fields(fields)
 }
 
 /// A stored draw, and whether it was stored by an earlier request with the same key.
@@ -174,8 +123,7 @@ pub async fn create(
     for _ in 0..MAX_ATTEMPTS {
         let (seed, nonce) = front.nonces.next().await?;
         let keys = Keys::derive(&seed.keyer, &request.client_seed, nonce);
-        let played = games::play(request.game, &request.input, &front.deps, &keys, request_id).await?;
-        let [letters, numbers, rules] = played.served_by;
+        let played = calls::play(request.game, &request.input, &front.deps, &keys, request_id).await?;
         let draw = NewDraw {
             id: uuid::Uuid::now_v7().to_string(),
             game: request.game,
@@ -186,7 +134,7 @@ pub async fn create(
             client_seed: request.client_seed.as_str().to_owned(),
             result_json: played.result_json,
             prize: played.prize,
-            served_by: ServedBy { frontend: front.identity.served_by(), letters, numbers, rules },
+            served_by: played.by.with_frontend(front.identity.served_by()),
             unique_key: played.unique_key,
             global_key: played.global_key,
             idempotency: idempotency.clone(),
@@ -294,16 +242,9 @@ mod tests {
     use super::*;
     use prizegen_domain::games::character::CharacterInput;
 
-    fn hash_of(parts: &[&str]) -> String {
-        let mut hasher = Sha256::new();
-        for part in parts {
-            hasher.update((part.len() as u64).to_be_bytes());
-            hasher.update(part.as_bytes());
-        }
-        hex::encode(hasher.finalize())
-    }
-
-    /// The hash is stored with each draw: its layout must not drift between versions.
+    /// The hash is stored with each draw, so its layout must not drift between versions: the
+    /// values are pinned (computed once, independently, from the documented layout: each part
+    /// as a big-endian u64 length and its bytes, then SHA-256).
     #[test]
     fn the_idempotency_hash_has_a_fixed_layout() {
         let plain = DrawRequest {
@@ -313,7 +254,11 @@ mod tests {
             input: GameInput::None,
             idempotency_key: Some("k".into()),
         };
-        assert_eq!(request_hash(&plain, "attack"), hash_of(&["attack", "attack", "s", ""]));
+        assert_eq!(
+            request_hash(&plain, "attack"),
+            "43a9219ac249cbc61b9d17f4479f6a43b48595788c1312e43112d352b3f3df3e"
+        );
+        assert_ne!(request_hash(&plain, "attack-2"), request_hash(&plain, "attack"), "the campaign counts");
         let ranks = [
             ("strength", 1),
             ("dexterity", 2),
@@ -327,7 +272,9 @@ mod tests {
         .collect();
         let character = CharacterInput::parse("Ann", "Elf", "Rogue", &ranks).unwrap();
         let request = DrawRequest { game: Game::Character, input: GameInput::Character(character), ..plain };
-        let want = hash_of(&["character", "character", "s", "character\nAnn\nElf\nRogue\n1,2,3,4,5,6"]);
-        assert_eq!(request_hash(&request, "character"), want);
+        assert_eq!(
+            request_hash(&request, "character"),
+            "b2b1e077f6ccb0e34db79a65e6d77b4a6884daaa857ca30d4ddcf7fe37ebb90b"
+        );
     }
 }

@@ -1,136 +1,27 @@
 //! Service 1, `frontend`: HTML pages and the public JSON API; calls services 2–4; the only
 //! service that touches the database.
 //!
+//! - [`router`]: every route of the pages and the API, declared once;
 //! - [`api`]: `/api/v1/...` JSON handlers; [`pages`]: server-rendered HTML;
-//! - [`draws`]: the draw use case both of them call; [`games`]: how each game is played over
-//!   the internal contract; [`clients`]: the HTTP clients of services 2–4;
-//! - [`nonces`]: the current seed and nonce leasing; [`operator`]: the operator's token.
+//! - the use cases both of them call: [`draws`] (one draw), [`sequences`] (prize-pool's
+//!   generate and claim), [`campaigns`] (the operator's campaign rules);
+//! - [`error`]: what each use case's error means over HTTP, as JSON or as a page;
+//! - [`calls`]: how each game is played over the internal contract; [`clients`]: the HTTP
+//!   clients of services 2–4; [`nonces`]: the current seed and nonce leasing;
+//! - [`auth`]: who is asking — the operator's token, the admin pages' sessions and CSRF tokens.
 
 pub mod api;
+pub mod auth;
+pub mod calls;
 pub mod campaigns;
 pub mod clients;
 pub mod draws;
-pub mod games;
+pub mod error;
 pub mod nonces;
-pub mod operator;
 pub mod pages;
-pub mod prize_pool;
-pub mod session;
-mod view;
+pub mod router;
+pub mod sequences;
+mod state;
+pub mod view;
 
-use crate::server::health::ReadyReport;
-use crate::server::{Identity, Metrics, Readiness, RequestId};
-use crate::store::{DatabaseUrl, Store};
-use clients::{Dependencies, ServiceClient};
-use prizegen_domain::fairness::Service;
-use serde_json::{Map, Value};
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
-use std::time::Duration;
-
-/// What the front end needs to start.
-#[derive(Clone, Debug)]
-pub struct FrontendConfig {
-    /// Where draws are stored.
-    pub database: DatabaseUrl,
-    /// Pool size and statement time limit (database servers only).
-    pub database_options: crate::store::SqlOptions,
-    /// Base URL of the letters service.
-    pub letters_url: String,
-    /// Base URL of the numbers service.
-    pub numbers_url: String,
-    /// Base URL of the rules service.
-    pub rules_url: String,
-    /// Deadline of each call to services 2–4.
-    pub call_timeout: Duration,
-    /// The operator's secret; without one, operator calls are always refused.
-    pub admin_token: Option<String>,
-    /// Nonces reserved per database round trip (see `nonces.rs`); [`nonces::BLOCK`] normally.
-    pub nonce_block: u64,
-}
-
-/// The front end's shared state.
-pub struct Frontend {
-    /// This instance, for `served_by`.
-    pub identity: Arc<Identity>,
-    /// The database.
-    pub store: Store,
-    /// Services 2–4.
-    pub deps: Dependencies,
-    /// The current seed and its nonces.
-    pub nonces: nonces::NonceSource,
-    /// Who may call operator endpoints.
-    pub operator: operator::OperatorToken,
-    /// The admin pages' signed sessions.
-    pub sessions: session::Sessions,
-}
-
-impl Frontend {
-    /// Opens the database, loads (or creates) the current seed, and builds the clients.
-    pub async fn start(
-        config: &FrontendConfig,
-        identity: Arc<Identity>,
-        metrics: Arc<Metrics>,
-    ) -> anyhow::Result<Self> {
-        use anyhow::Context;
-        let store = Store::open(&config.database, config.database_options).await?;
-        let (nonces, seed) = nonces::NonceSource::start(store.clone(), config.nonce_block)
-            .await
-            .context("loading the server seed")?;
-        tracing::info!(commitment = %seed.hash, "current server seed loaded");
-        let client =
-            |service, url: &str| ServiceClient::new(service, url, config.call_timeout, metrics.clone());
-        let deps = Dependencies {
-            letters: client(Service::Letters, &config.letters_url),
-            numbers: client(Service::Numbers, &config.numbers_url),
-            rules: client(Service::Rules, &config.rules_url),
-        };
-        let operator = operator::OperatorToken::new(config.admin_token.as_deref());
-        let sessions = session::Sessions::new(config.admin_token.as_deref());
-        if !operator.is_configured() {
-            tracing::warn!("no PRIZEGEN_ADMIN_TOKEN: operator calls will be refused");
-        }
-        Ok(Self { identity, store, deps, nonces, operator, sessions })
-    }
-
-    /// All routes of the front end, pages and API.
-    pub fn routes(self: Arc<Self>) -> axum::Router {
-        pages::routes().merge(api::routes()).fallback(pages::not_found).with_state(self)
-    }
-}
-
-/// How long readiness waits for each generator's `/healthz`.
-const PROBE_TIMEOUT: Duration = Duration::from_millis(300);
-
-/// Ready when the database answers; the services' state is reported but does not decide, so a
-/// generator outage does not take the pages (and the 503s that explain it) out of the balancer.
-pub struct FrontendReadiness(pub Arc<Frontend>);
-
-impl Readiness for FrontendReadiness {
-    fn check(&self) -> Pin<Box<dyn Future<Output = ReadyReport> + Send + '_>> {
-        Box::pin(async move {
-            let front = &self.0;
-            let limit = Duration::from_secs(1);
-            let database = tokio::time::timeout(limit, front.store.ping()).await;
-            let ready = matches!(database, Ok(Ok(())));
-            let mut checks = Map::new();
-            let text = match database {
-                Ok(Ok(())) => "ok".to_owned(),
-                Ok(Err(e)) => crate::server::error::ErrorChain(&e).to_string(),
-                Err(_) => format!("no answer within {limit:?}"),
-            };
-            checks.insert("database".into(), Value::String(text));
-            let request_id = RequestId::generate();
-            // A short deadline of its own: a hung generator must not make the probe itself slow.
-            let probes = front.deps.all().map(|client| client.served_by_within(&request_id, PROBE_TIMEOUT));
-            let [l, n, r] = probes;
-            let (l, n, r) = tokio::join!(l, n, r);
-            for (client, probe) in front.deps.all().into_iter().zip([l, n, r]) {
-                let text = probe.map_or_else(|e| format!("down: {e}"), |by| format!("ok: {by}"));
-                checks.insert(client.service().as_str().into(), Value::String(text));
-            }
-            ReadyReport { ready, checks }
-        })
-    }
-}
+pub use state::{Frontend, FrontendConfig, FrontendReadiness};

@@ -1,13 +1,12 @@
-//! The prize-pool use case: generate a sequence (stored at once), claim it once.
+//! prize-pool's sequences, the use case behind its API and its page: generate a sequence
+//! (stored at once), claim it once.
 
 use super::Frontend;
+use super::calls::{self, Keys};
 use super::draws::{DrawError, check_campaign};
-use super::games::{self, Keys};
 use crate::server::RequestId;
 use crate::store::now_ms;
-use crate::store::{
-    ClaimOutcome, NewClaim, NewSequence, SequenceOutcome, ServedBy, StoredDraw, StoredSequence,
-};
+use crate::store::{ClaimOutcome, NewClaim, NewSequence, SequenceOutcome, StoredDraw, StoredSequence};
 use prizegen_domain::fairness::ClientSeed;
 use prizegen_domain::games::{Game, prize_pool::Sequence};
 
@@ -26,9 +25,8 @@ pub async fn generate(
     for _ in 0..MAX_ATTEMPTS {
         let (seed, nonce) = front.nonces.next().await?;
         let keys = Keys::derive(&seed.keyer, &client_seed, nonce);
-        let generated = games::prize_pool::generate(&front.deps, &keys, request_id).await?;
-        let [letters, numbers, rules] = generated.served_by;
-        let served_by = ServedBy { frontend: front.identity.served_by(), letters, numbers, rules };
+        let generated = calls::prize_pool::generate(&front.deps, &keys, request_id).await?;
+        let served_by = generated.by.with_frontend(front.identity.served_by());
         let new = NewSequence {
             sequence: generated.sequence,
             campaign: campaign.clone(),
@@ -80,7 +78,7 @@ pub async fn claim(
         }
         Some(_) => {}
     }
-    let decided = games::prize_pool::decide(&front.deps, sequence, request_id).await?;
+    let decided = calls::prize_pool::decide(&front.deps, sequence, request_id).await?;
     let claim = NewClaim {
         sequence: sequence.to_owned(),
         draw_id: uuid::Uuid::now_v7().to_string(),

@@ -2,7 +2,9 @@
 
 use crate::contract::Prize;
 use crate::store::{ServedBy, StoredDraw};
+use prizegen_domain::games::Game;
 use serde::Serialize;
+use serde_json::Value;
 use serde_json::value::RawValue;
 use utoipa::ToSchema;
 
@@ -79,23 +81,36 @@ pub fn rfc3339(ms: i64) -> String {
     at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
-/// A result's fields as (label, value) lines for a page: `account_number` → `Account number`.
-pub fn result_lines(result_json: &str) -> Vec<(String, String)> {
-    let Ok(serde_json::Value::Object(fields)) = serde_json::from_str(result_json) else { return Vec::new() };
-    fields
-        .into_iter()
-        .map(|(name, value)| {
-            let mut label = name.replace('_', " ");
-            if let Some(first) = label.get(..1) {
-                label = first.to_uppercase() + &label[1..];
-            }
-            let value = match value {
-                serde_json::Value::String(s) => s,
-                other => other.to_string(),
-            };
-            (label, value)
-        })
+/// One field of a draw's result, as a page shows it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ResultLine {
+    /// The field's label, e.g. `Account number`.
+    pub label: &'static str,
+    /// Its value: a string as it is, anything else as JSON (`[18,15,12]`).
+    pub value: String,
+}
+
+/// The result's fields that `game` shows, in the game's own order (SPEC §3), labelled.
+pub fn result_lines(game: Game, result_json: &str) -> Vec<ResultLine> {
+    let Ok(Value::Object(result)) = serde_json::from_str::<Value>(result_json) else { return Vec::new() };
+    game.presentation()
+        .fields
+        .iter()
+        .filter_map(|field| Some(ResultLine { label: field.label, value: shown(result.get(field.key)?) }))
         .collect()
+}
+
+/// The one value that sums a draw up in a list of draws (the account number, the mission, …).
+pub fn summary(game: Game, result_json: &str) -> String {
+    let result: Value = serde_json::from_str(result_json).unwrap_or(Value::Null);
+    result.get(game.presentation().summary).map(shown).unwrap_or_default()
+}
+
+fn shown(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -109,11 +124,16 @@ mod tests {
     }
 
     #[test]
-    fn result_lines_label_fields() {
-        let lines = result_lines(r#"{"account_number":"qxzm4226","roll":2}"#);
-        assert_eq!(
-            lines,
-            vec![("Account number".to_owned(), "qxzm4226".to_owned()), ("Roll".to_owned(), "2".to_owned())]
-        );
+    fn result_lines_follow_the_games_order() {
+        let attack = r#"{"damage":"15.0","outcome":"crit","power":"7.5","roll":2}"#;
+        let lines: Vec<_> =
+            result_lines(Game::Attack, attack).into_iter().map(|l| (l.label, l.value)).collect();
+        let want = [("Roll", "2"), ("Power", "7.5"), ("Outcome", "crit"), ("Damage", "15.0")];
+        assert_eq!(lines, want.map(|(l, v)| (l, v.to_owned())));
+        assert_eq!(summary(Game::Attack, attack), "crit");
+        let character = r#"{"name":"Ann","ranks":{"wisdom":1},"rolls":[18,12],"abilities":{"wisdom":18}}"#;
+        let labels: Vec<_> = result_lines(Game::Character, character).into_iter().map(|l| l.label).collect();
+        assert_eq!(labels, ["Name", "Rolls"], "only the fields the game shows, in its order");
+        assert_eq!(result_lines(Game::Character, "not json"), vec![]);
     }
 }

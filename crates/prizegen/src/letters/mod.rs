@@ -1,24 +1,26 @@
 //! Service 2, `letters`: random letters, a pure function of (request, key).
 
-use crate::contract::{GenerateRequest, account_prize, character, prize_pool, spy_mission, stream_for};
-use crate::server::{ApiError, ApiJson, error::not_found, openapi_route};
-use axum::extract::State;
-use axum::routing::post;
+use crate::contract::{Generate, GenerateRequest, account_prize, character, prize_pool, spy_mission};
+use crate::server::{error::not_found, with_openapi_document};
 use axum::{Json, Router};
 use prizegen_domain::games::{self, Impl};
 use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-/// The letters service's own routes (the common ones are added by `server`).
+/// The letters service's own routes and its contract at `/v1/openapi.json` (the common routes
+/// are added by `server`). Each route is declared once, by its handler's `#[utoipa::path]`.
 pub fn routes(imp: Impl) -> Router {
-    Router::new()
-        .route("/v1/letters/account-prize", post(account_prize_letters))
-        .route("/v1/letters/prize-pool", post(prize_pool_letters))
-        .route("/v1/letters/spy-mission", post(spy_mission_letters))
-        .route("/v1/letters/character", post(character_background))
-        .merge(openapi_route(Contract::openapi()))
-        .fallback(not_found)
-        .with_state(imp)
+    let routes = OpenApiRouter::with_openapi(Contract::openapi())
+        .routes(routes!(account_prize_letters))
+        .routes(routes!(prize_pool_letters))
+        .routes(routes!(spy_mission_letters))
+        .routes(routes!(character_background));
+    with_openapi_document(routes, "/v1/openapi.json").fallback(not_found).with_state(imp)
 }
+
+#[derive(OpenApi)]
+#[openapi(info(title = "prizegen letters — internal contract v1", description = "See docs/contract.md."))]
+struct Contract;
 
 /// The letters part of an account number.
 #[utoipa::path(
@@ -30,12 +32,8 @@ pub fn routes(imp: Impl) -> Router {
         (status = 422, description = "the key is not 64 hex digits"),
     ),
 )]
-async fn account_prize_letters(
-    State(imp): State<Impl>,
-    ApiJson(request): ApiJson<GenerateRequest>,
-) -> Result<Json<account_prize::Letters>, ApiError> {
-    let mut stream = stream_for(request.key.as_deref())?;
-    Ok(Json(account_prize::Letters { letters: games::account_prize::letters(imp, &mut stream) }))
+pub async fn account_prize_letters(Generate { imp, mut stream }: Generate) -> Json<account_prize::Letters> {
+    Json(account_prize::Letters { letters: games::account_prize::letters(imp, &mut stream) })
 }
 
 /// The 20 letters a prize-pool sequence may take.
@@ -45,12 +43,8 @@ async fn account_prize_letters(
     request_body = GenerateRequest,
     responses((status = 200, description = "20 letters from a..zA..Z", body = prize_pool::Letters)),
 )]
-async fn prize_pool_letters(
-    State(imp): State<Impl>,
-    ApiJson(request): ApiJson<GenerateRequest>,
-) -> Result<Json<prize_pool::Letters>, ApiError> {
-    let mut stream = stream_for(request.key.as_deref())?;
-    Ok(Json(prize_pool::Letters { letters: games::prize_pool::letters(imp, &mut stream) }))
+pub async fn prize_pool_letters(Generate { imp, mut stream }: Generate) -> Json<prize_pool::Letters> {
+    Json(prize_pool::Letters { letters: games::prize_pool::letters(imp, &mut stream) })
 }
 
 /// The six letters of a dossier.
@@ -60,12 +54,8 @@ async fn prize_pool_letters(
     request_body = GenerateRequest,
     responses((status = 200, description = "six lowercase letters", body = spy_mission::Letters)),
 )]
-async fn spy_mission_letters(
-    State(imp): State<Impl>,
-    ApiJson(request): ApiJson<GenerateRequest>,
-) -> Result<Json<spy_mission::Letters>, ApiError> {
-    let mut stream = stream_for(request.key.as_deref())?;
-    Ok(Json(spy_mission::Letters { letters: games::spy_mission::letters(imp, &mut stream) }))
+pub async fn spy_mission_letters(Generate { imp, mut stream }: Generate) -> Json<spy_mission::Letters> {
+    Json(spy_mission::Letters { letters: games::spy_mission::letters(imp, &mut stream) })
 }
 
 /// A character's background, a pick from a list.
@@ -75,22 +65,6 @@ async fn spy_mission_letters(
     request_body = GenerateRequest,
     responses((status = 200, description = "one of the 13 backgrounds", body = character::Letters)),
 )]
-async fn character_background(
-    State(imp): State<Impl>,
-    ApiJson(request): ApiJson<GenerateRequest>,
-) -> Result<Json<character::Letters>, ApiError> {
-    let mut stream = stream_for(request.key.as_deref())?;
-    Ok(Json(character::Letters { background: games::character::background(imp, &mut stream).to_owned() }))
-}
-
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "prizegen letters — internal contract v1", description = "See docs/contract.md."),
-    paths(account_prize_letters, prize_pool_letters, spy_mission_letters, character_background)
-)]
-struct Contract;
-
-/// The OpenAPI document this service serves at `/v1/openapi.json`.
-pub fn contract() -> utoipa::openapi::OpenApi {
-    Contract::openapi()
+pub async fn character_background(Generate { imp, mut stream }: Generate) -> Json<character::Letters> {
+    Json(character::Letters { background: games::character::background(imp, &mut stream).to_owned() })
 }

@@ -1,27 +1,27 @@
 //! Service 3, `numbers`: random numbers, a pure function of (request, key).
 
-use crate::contract::{
-    GenerateRequest, account_prize, attack, character, prize_pool, spy_mission, stream_for,
-};
-use crate::server::{ApiError, ApiJson, error::not_found, openapi_route};
-use axum::extract::State;
-use axum::routing::post;
+use crate::contract::{Generate, GenerateRequest, account_prize, attack, character, prize_pool, spy_mission};
+use crate::server::{error::not_found, with_openapi_document};
 use axum::{Json, Router};
 use prizegen_domain::games::{self, Impl};
 use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-/// The numbers service's own routes (the common ones are added by `server`).
+/// The numbers service's own routes and its contract at `/v1/openapi.json` (the common routes
+/// are added by `server`). Each route is declared once, by its handler's `#[utoipa::path]`.
 pub fn routes(imp: Impl) -> Router {
-    Router::new()
-        .route("/v1/numbers/account-prize", post(account_prize_digits))
-        .route("/v1/numbers/prize-pool", post(prize_pool_digits))
-        .route("/v1/numbers/spy-mission", post(spy_mission_numbers))
-        .route("/v1/numbers/attack", post(attack_numbers))
-        .route("/v1/numbers/character", post(character_rolls))
-        .merge(openapi_route(Contract::openapi()))
-        .fallback(not_found)
-        .with_state(imp)
+    let routes = OpenApiRouter::with_openapi(Contract::openapi())
+        .routes(routes!(account_prize_digits))
+        .routes(routes!(prize_pool_digits))
+        .routes(routes!(spy_mission_numbers))
+        .routes(routes!(attack_numbers))
+        .routes(routes!(character_rolls));
+    with_openapi_document(routes, "/v1/openapi.json").fallback(not_found).with_state(imp)
 }
+
+#[derive(OpenApi)]
+#[openapi(info(title = "prizegen numbers — internal contract v1", description = "See docs/contract.md."))]
+struct Contract;
 
 /// The digits part of an account number.
 #[utoipa::path(
@@ -33,12 +33,8 @@ pub fn routes(imp: Impl) -> Router {
         (status = 422, description = "the key is not 64 hex digits"),
     ),
 )]
-async fn account_prize_digits(
-    State(imp): State<Impl>,
-    ApiJson(request): ApiJson<GenerateRequest>,
-) -> Result<Json<account_prize::Numbers>, ApiError> {
-    let mut stream = stream_for(request.key.as_deref())?;
-    Ok(Json(account_prize::Numbers { digits: games::account_prize::digits(imp, &mut stream) }))
+pub async fn account_prize_digits(Generate { imp, mut stream }: Generate) -> Json<account_prize::Numbers> {
+    Json(account_prize::Numbers { digits: games::account_prize::digits(imp, &mut stream) })
 }
 
 /// The 20 digits a prize-pool sequence may take.
@@ -48,12 +44,8 @@ async fn account_prize_digits(
     request_body = GenerateRequest,
     responses((status = 200, description = "20 digits", body = prize_pool::Numbers)),
 )]
-async fn prize_pool_digits(
-    State(imp): State<Impl>,
-    ApiJson(request): ApiJson<GenerateRequest>,
-) -> Result<Json<prize_pool::Numbers>, ApiError> {
-    let mut stream = stream_for(request.key.as_deref())?;
-    Ok(Json(prize_pool::Numbers { digits: games::prize_pool::digits(imp, &mut stream) }))
+pub async fn prize_pool_digits(Generate { imp, mut stream }: Generate) -> Json<prize_pool::Numbers> {
+    Json(prize_pool::Numbers { digits: games::prize_pool::digits(imp, &mut stream) })
 }
 
 /// The six numbers of a dossier.
@@ -63,12 +55,8 @@ async fn prize_pool_digits(
     request_body = GenerateRequest,
     responses((status = 200, description = "six integers in [0, 19]", body = spy_mission::Numbers)),
 )]
-async fn spy_mission_numbers(
-    State(imp): State<Impl>,
-    ApiJson(request): ApiJson<GenerateRequest>,
-) -> Result<Json<spy_mission::Numbers>, ApiError> {
-    let mut stream = stream_for(request.key.as_deref())?;
-    Ok(Json(spy_mission::Numbers { numbers: games::spy_mission::numbers(imp, &mut stream) }))
+pub async fn spy_mission_numbers(Generate { imp, mut stream }: Generate) -> Json<spy_mission::Numbers> {
+    Json(spy_mission::Numbers { numbers: games::spy_mission::numbers(imp, &mut stream) })
 }
 
 /// An attack's roll and power.
@@ -78,13 +66,9 @@ async fn spy_mission_numbers(
     request_body = GenerateRequest,
     responses((status = 200, description = "v1: roll 0–2, power 0.0–9.9; v2: roll 1–2, power 0.00–9.99", body = attack::Numbers)),
 )]
-async fn attack_numbers(
-    State(imp): State<Impl>,
-    ApiJson(request): ApiJson<GenerateRequest>,
-) -> Result<Json<attack::Numbers>, ApiError> {
-    let mut stream = stream_for(request.key.as_deref())?;
+pub async fn attack_numbers(Generate { imp, mut stream }: Generate) -> Json<attack::Numbers> {
     let (roll, power) = games::attack::numbers(imp, &mut stream);
-    Ok(Json(attack::Numbers { roll, power: power.to_string() }))
+    Json(attack::Numbers { roll, power: power.to_string() })
 }
 
 /// A character's eight rolls.
@@ -94,22 +78,6 @@ async fn attack_numbers(
     request_body = GenerateRequest,
     responses((status = 200, description = "eight integers in [1, 20]", body = character::Numbers)),
 )]
-async fn character_rolls(
-    State(imp): State<Impl>,
-    ApiJson(request): ApiJson<GenerateRequest>,
-) -> Result<Json<character::Numbers>, ApiError> {
-    let mut stream = stream_for(request.key.as_deref())?;
-    Ok(Json(character::Numbers { rolls: games::character::rolls(imp, &mut stream) }))
-}
-
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "prizegen numbers — internal contract v1", description = "See docs/contract.md."),
-    paths(account_prize_digits, prize_pool_digits, spy_mission_numbers, attack_numbers, character_rolls)
-)]
-struct Contract;
-
-/// The OpenAPI document this service serves at `/v1/openapi.json`.
-pub fn contract() -> utoipa::openapi::OpenApi {
-    Contract::openapi()
+pub async fn character_rolls(Generate { imp, mut stream }: Generate) -> Json<character::Numbers> {
+    Json(character::Numbers { rolls: games::character::rolls(imp, &mut stream) })
 }

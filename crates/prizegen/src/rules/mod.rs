@@ -2,26 +2,29 @@
 //! (request, key). Accepts the output of every letters and numbers version.
 
 use crate::contract::{account_prize, attack, character, prize_pool, spy_mission, stream_for};
-use crate::server::{ApiError, ApiJson, error::not_found, openapi_route};
+use crate::server::{ApiError, ApiJson, error::not_found, with_openapi_document};
 use axum::extract::State;
-use axum::routing::post;
 use axum::{Json, Router};
 use prizegen_domain::games::{self, Impl};
 use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-/// The rules service's own routes (the common ones are added by `server`).
+/// The rules service's own routes and its contract at `/v1/openapi.json` (the common routes
+/// are added by `server`). Each route is declared once, by its handler's `#[utoipa::path]`.
 pub fn routes(imp: Impl) -> Router {
-    Router::new()
-        .route("/v1/rules/account-prize", post(account_prize_outcome))
-        .route("/v1/rules/prize-pool", post(prize_pool_compose))
-        .route("/v1/rules/prize-pool/claim", post(prize_pool_claim))
-        .route("/v1/rules/spy-mission", post(spy_mission_outcome))
-        .route("/v1/rules/attack", post(attack_outcome))
-        .route("/v1/rules/character", post(character_sheet))
-        .merge(openapi_route(Contract::openapi()))
-        .fallback(not_found)
-        .with_state(imp)
+    let routes = OpenApiRouter::with_openapi(Contract::openapi())
+        .routes(routes!(account_prize_outcome))
+        .routes(routes!(prize_pool_compose))
+        .routes(routes!(prize_pool_claim))
+        .routes(routes!(spy_mission_outcome))
+        .routes(routes!(attack_outcome))
+        .routes(routes!(character_sheet));
+    with_openapi_document(routes, "/v1/openapi.json").fallback(not_found).with_state(imp)
 }
+
+#[derive(OpenApi)]
+#[openapi(info(title = "prizegen rules — internal contract v1", description = "See docs/contract.md."))]
+struct Contract;
 
 /// The account number and its prize.
 #[utoipa::path(
@@ -33,7 +36,7 @@ pub fn routes(imp: Impl) -> Router {
         (status = 422, description = "a key, letters or digits no generator could have produced"),
     ),
 )]
-async fn account_prize_outcome(
+pub async fn account_prize_outcome(
     State(imp): State<Impl>,
     ApiJson(request): ApiJson<account_prize::RulesRequest>,
 ) -> Result<Json<account_prize::Outcome>, ApiError> {
@@ -62,7 +65,7 @@ fn invalid_parts(error: games::PartsError) -> ApiError {
         (status = 422, description = "not 20 letters and 20 digits, or a bad key"),
     ),
 )]
-async fn prize_pool_compose(
+pub async fn prize_pool_compose(
     State(imp): State<Impl>,
     ApiJson(request): ApiJson<prize_pool::ComposeRequest>,
 ) -> Result<Json<prize_pool::Composed>, ApiError> {
@@ -83,7 +86,7 @@ async fn prize_pool_compose(
         (status = 422, description = "not a sequence"),
     ),
 )]
-async fn prize_pool_claim(
+pub async fn prize_pool_claim(
     State(imp): State<Impl>,
     ApiJson(request): ApiJson<prize_pool::ClaimRequest>,
 ) -> Result<Json<prize_pool::ClaimOutcome>, ApiError> {
@@ -109,7 +112,7 @@ async fn prize_pool_claim(
     request_body = spy_mission::RulesRequest,
     responses((status = 200, body = spy_mission::Outcome), (status = 422, description = "impossible parts")),
 )]
-async fn spy_mission_outcome(
+pub async fn spy_mission_outcome(
     State(imp): State<Impl>,
     ApiJson(request): ApiJson<spy_mission::RulesRequest>,
 ) -> Result<Json<spy_mission::Outcome>, ApiError> {
@@ -132,7 +135,7 @@ async fn spy_mission_outcome(
     request_body = attack::RulesRequest,
     responses((status = 200, description = "v1 lowercase words, v2 uppercase", body = attack::Outcome), (status = 422, description = "impossible parts")),
 )]
-async fn attack_outcome(
+pub async fn attack_outcome(
     State(imp): State<Impl>,
     ApiJson(request): ApiJson<attack::RulesRequest>,
 ) -> Result<Json<attack::Outcome>, ApiError> {
@@ -155,7 +158,7 @@ async fn attack_outcome(
     request_body = character::RulesRequest,
     responses((status = 200, body = character::Outcome), (status = 422, description = "impossible parts or ranks")),
 )]
-async fn character_sheet(
+pub async fn character_sheet(
     State(imp): State<Impl>,
     ApiJson(request): ApiJson<character::RulesRequest>,
 ) -> Result<Json<character::Outcome>, ApiError> {
@@ -176,23 +179,4 @@ async fn character_sheet(
             abilities: decided.abilities.iter().map(|(a, score)| ((*a).to_owned(), *score)).collect(),
         },
     }))
-}
-
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "prizegen rules — internal contract v1", description = "See docs/contract.md."),
-    paths(
-        account_prize_outcome,
-        prize_pool_compose,
-        prize_pool_claim,
-        spy_mission_outcome,
-        attack_outcome,
-        character_sheet
-    )
-)]
-struct Contract;
-
-/// The OpenAPI document this service serves at `/v1/openapi.json`.
-pub fn contract() -> utoipa::openapi::OpenApi {
-    Contract::openapi()
 }

@@ -1,4 +1,9 @@
 //! Errors as JSON: `{"error": {"code", "message"}}` with the right status, for every service.
+//!
+//! A handler returns `Result<_, ApiError>` and lets errors flow with `?`; the error's cause (the
+//! whole `source()` chain of what failed underneath) is never sent to the client but rides on
+//! the response as [`LoggedCause`], and the request's one log line in
+//! [`super::middleware::observe`] reports it. Nothing is logged while converting.
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
@@ -19,6 +24,22 @@ pub struct ApiError {
     pub dependency: Option<&'static str>,
     /// For 422: each invalid field and what is wrong with it.
     pub fields: Vec<(String, String)>,
+    /// What failed underneath, for the log only.
+    pub cause: Option<Cause>,
+}
+
+/// An error underneath an [`ApiError`], kept with its `source()` chain for the log.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The cause of an error response, formatted with its chain; the request's log line shows it.
+#[derive(Clone, Debug)]
+pub struct LoggedCause(pub String);
+
+impl LoggedCause {
+    /// The cause and its whole `source()` chain, formatted once.
+    pub fn of(cause: &(dyn std::error::Error + 'static)) -> Self {
+        Self(ErrorChain(cause).to_string())
+    }
 }
 
 #[derive(Serialize)]
@@ -47,7 +68,13 @@ struct FieldBody<'a> {
 impl ApiError {
     /// An error with a status, code and message.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), dependency: None, fields: Vec::new() }
+        Self { status, code, message: message.into(), dependency: None, fields: Vec::new(), cause: None }
+    }
+
+    /// The same error, with what failed underneath recorded for the log.
+    pub fn caused_by(mut self, cause: impl Into<Cause>) -> Self {
+        self.cause = Some(cause.into());
+        self
     }
 
     /// 422 naming every invalid field; `error.field` is the first, `error.fields` lists all.
@@ -87,19 +114,14 @@ impl ApiError {
 
     /// 503: a dependency is down or too slow; names it.
     pub fn unavailable(dependency: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status: StatusCode::SERVICE_UNAVAILABLE,
-            code: "dependency_unavailable",
-            message: message.into(),
-            dependency: Some(dependency),
-            fields: Vec::new(),
-        }
+        let error = Self::new(StatusCode::SERVICE_UNAVAILABLE, "dependency_unavailable", message);
+        Self { dependency: Some(dependency), ..error }
     }
 
     /// 500: a bug or an unexpected state. The cause goes to the log, not to the client.
-    pub fn internal(cause: &(dyn std::error::Error + 'static)) -> Self {
-        tracing::error!(error = %ErrorChain(cause), "internal error");
+    pub fn internal(cause: impl Into<Cause>) -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; the log has the details")
+            .caused_by(cause)
     }
 }
 
@@ -110,7 +132,11 @@ impl IntoResponse for ApiError {
         let inner =
             Inner { code: self.code, message: &self.message, dependency: self.dependency, field, fields };
         let body = Body { error: inner };
-        (self.status, axum::Json(body)).into_response()
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(cause) = &self.cause {
+            response.extensions_mut().insert(LoggedCause::of(cause.as_ref()));
+        }
+        response
     }
 }
 

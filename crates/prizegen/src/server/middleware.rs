@@ -1,6 +1,7 @@
 //! The one middleware every service runs: request id, tracing span, time limit, `x-served-by`,
 //! per-route metrics and a log line per request.
 
+use super::error::LoggedCause;
 use super::identity::{REQUEST_ID, SERVED_BY};
 use super::{ApiError, Identity, Metrics, RequestId, metrics::RouteLabels, metrics::RouteOnly};
 use axum::extract::{MatchedPath, Request, State};
@@ -57,14 +58,23 @@ pub async fn observe(State(observe): State<Arc<Observe>>, mut req: Request, next
 
     let status = response.status();
     let seconds = started.elapsed().as_secs_f64();
+    // The one line that reports the request, with the cause of an error (and its chain).
+    let cause = response.extensions_mut().remove::<LoggedCause>();
     span.in_scope(|| {
         let (method, route, code, ms) = (method.as_str(), route.as_str(), status.as_u16(), seconds * 1000.0);
-        if status.is_server_error() {
-            tracing::warn!(method, route, status = code, ms, "request failed");
-        } else if status.is_client_error() {
-            tracing::info!(method, route, status = code, ms, "request refused");
-        } else {
-            tracing::debug!(method, route, status = code, ms, "request served");
+        let error = cause.as_ref().map(|c| c.0.as_str());
+        match status {
+            // A bug here or in a dependency, not an outage.
+            StatusCode::INTERNAL_SERVER_ERROR | StatusCode::BAD_GATEWAY => {
+                tracing::error!(method, route, status = code, ms, error, "request failed");
+            }
+            _ if status.is_server_error() => {
+                tracing::warn!(method, route, status = code, ms, error, "request failed");
+            }
+            _ if status.is_client_error() => {
+                tracing::info!(method, route, status = code, ms, error, "request refused");
+            }
+            _ => tracing::debug!(method, route, status = code, ms, "request served"),
         }
     });
     let labels = RouteLabels { route, method: method.as_str().to_owned(), status: status.as_u16() };

@@ -38,13 +38,18 @@ pub fn with_common_routes(
         .layer(axum::middleware::from_fn_with_state(Arc::new(observe), middleware::observe))
 }
 
-/// `GET /v1/openapi.json` (or any path given) serving a document rendered once at start.
-pub fn openapi_route<S: Clone + Send + Sync + 'static>(doc: utoipa::openapi::OpenApi) -> axum::Router<S> {
-    openapi_route_at("/v1/openapi.json", doc)
+/// The routes of a router whose routes were declared with their OpenAPI description
+/// (`utoipa_axum::routes!`, each handler once), plus `GET doc_path` serving the document.
+pub fn with_openapi_document<S: Clone + Send + Sync + 'static>(
+    routes: utoipa_axum::router::OpenApiRouter<S>,
+    doc_path: &str,
+) -> axum::Router<S> {
+    let (router, doc) = routes.split_for_parts();
+    router.merge(openapi_route(doc_path, doc))
 }
 
-/// Like [`openapi_route`] at another path (the front end's public API uses `/api/v1/openapi.json`).
-pub fn openapi_route_at<S: Clone + Send + Sync + 'static>(
+/// `GET path` serving a document rendered once at start.
+fn openapi_route<S: Clone + Send + Sync + 'static>(
     path: &str,
     doc: utoipa::openapi::OpenApi,
 ) -> axum::Router<S> {

@@ -1,11 +1,10 @@
 //! `/api/v1/campaigns`: anyone may read; only the operator may create, change or delete.
 
 use crate::frontend::Frontend;
-use crate::frontend::campaigns::{CampaignInput, is_default};
-use crate::frontend::draws::store_error;
-use crate::frontend::operator::Operator;
+use crate::frontend::auth::Operator;
+use crate::frontend::campaigns::{self, CampaignError, CampaignInput};
 use crate::server::{ApiError, ApiJson};
-use crate::store::{Campaign, CampaignWrite};
+use crate::store::Campaign;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -56,7 +55,7 @@ pub struct CampaignList {
 /// Every campaign.
 #[utoipa::path(get, path = "/api/v1/campaigns", responses((status = 200, body = CampaignList)))]
 pub async fn list(State(front): State<Arc<Frontend>>) -> Result<Json<CampaignList>, ApiError> {
-    let campaigns = front.store.campaigns().await.map_err(|e| store_error(&e))?;
+    let campaigns = front.store.campaigns().await?;
     Ok(Json(CampaignList { campaigns: campaigns.into_iter().map(Into::into).collect() }))
 }
 
@@ -71,8 +70,8 @@ pub async fn one(
     State(front): State<Arc<Frontend>>,
     Path(slug): Path<String>,
 ) -> Result<Json<CampaignBody>, ApiError> {
-    let campaign = front.store.campaign(&slug).await.map_err(|e| store_error(&e))?;
-    campaign.map(|c| Json(c.into())).ok_or_else(|| not_found(&slug))
+    let campaign = front.store.campaign(&slug).await?;
+    campaign.map(|c| Json(c.into())).ok_or_else(|| CampaignError::NotFound(slug).into())
 }
 
 /// Operator only: create a campaign.
@@ -93,23 +92,10 @@ pub async fn create(
     State(front): State<Arc<Frontend>>,
     ApiJson(input): ApiJson<CampaignInput>,
 ) -> Result<Response, ApiError> {
-    let fields = input.parse(None).map_err(fields_error)?;
-    let slug = fields.slug.clone();
-    match front.store.create_campaign(fields).await.map_err(|e| store_error(&e))? {
-        CampaignWrite::Done(campaign) => {
-            let location = format!("/api/v1/campaigns/{}", campaign.slug);
-            Ok((
-                StatusCode::CREATED,
-                [(http::header::LOCATION, location)],
-                Json(CampaignBody::from(campaign)),
-            )
-                .into_response())
-        }
-        CampaignWrite::SlugTaken => {
-            Err(ApiError::conflict("slug_taken", format!("campaign {slug:?} exists already")))
-        }
-        other => Err(unexpected(other)),
-    }
+    let campaign = campaigns::create(&front.store, input).await?;
+    let location = format!("/api/v1/campaigns/{}", campaign.slug);
+    Ok((StatusCode::CREATED, [(http::header::LOCATION, location)], Json(CampaignBody::from(campaign)))
+        .into_response())
 }
 
 /// Operator only: replace a campaign's fields (not its slug; its game only while it has no draws).
@@ -133,19 +119,7 @@ pub async fn update(
     Path(slug): Path<String>,
     ApiJson(input): ApiJson<CampaignInput>,
 ) -> Result<Json<CampaignBody>, ApiError> {
-    let fields = input.parse(Some(&slug)).map_err(fields_error)?;
-    match front.store.update_campaign(&slug, fields).await.map_err(|e| store_error(&e))? {
-        CampaignWrite::Done(campaign) => Ok(Json(campaign.into())),
-        CampaignWrite::NotFound => Err(not_found(&slug)),
-        CampaignWrite::BudgetBelowSpent { spent_pence } => Err(ApiError::invalid_fields(vec![(
-            "budget_pence".into(),
-            format!("the campaign has already awarded {spent_pence} pence; the budget cannot be lower"),
-        )])),
-        CampaignWrite::HasDraws => {
-            Err(ApiError::conflict("has_draws", "the campaign has draws, so its game cannot change"))
-        }
-        other => Err(unexpected(other)),
-    }
+    Ok(Json(campaigns::update(&front.store, &slug, input).await?.into()))
 }
 
 /// Operator only: delete a campaign that has no draws.
@@ -166,31 +140,6 @@ pub async fn delete(
     State(front): State<Arc<Frontend>>,
     Path(slug): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    if is_default(&slug) {
-        return Err(ApiError::conflict("default_campaign", "a game's default campaign cannot be deleted"));
-    }
-    match front.store.delete_campaign(&slug).await.map_err(|e| store_error(&e))? {
-        CampaignWrite::Deleted => Ok(StatusCode::NO_CONTENT),
-        CampaignWrite::NotFound => Err(not_found(&slug)),
-        CampaignWrite::HasDraws => Err(ApiError::conflict(
-            "has_draws",
-            "the campaign has draws; deactivate it instead of deleting it",
-        )),
-        other => Err(unexpected(other)),
-    }
-}
-
-fn not_found(slug: &str) -> ApiError {
-    ApiError::not_found("campaign_not_found", format!("there is no campaign {slug:?}"))
-}
-
-/// Every invalid field, named.
-pub fn fields_error(fields: Vec<prizegen_domain::games::character::FieldError>) -> ApiError {
-    ApiError::invalid_fields(fields.into_iter().map(|f| (f.field, f.message)).collect())
-}
-
-fn unexpected(outcome: CampaignWrite) -> ApiError {
-    ApiError::internal(&crate::store::StoreError::unexpected(format!(
-        "unexpected campaign outcome {outcome:?}"
-    )))
+    campaigns::delete(&front.store, &slug).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -2,8 +2,8 @@
 
 use super::ApiQuery;
 use crate::frontend::Frontend;
-use crate::frontend::draws::{self, DrawError, DrawRequest, store_error};
-use crate::frontend::games;
+use crate::frontend::calls;
+use crate::frontend::draws::{self, DrawError, DrawRequest};
 use crate::frontend::view::DrawBody;
 use crate::server::{ApiError, ApiJson, RequestId};
 use crate::store::{DrawFilter, StoredDraw};
@@ -77,7 +77,7 @@ pub async fn create(
         .map_err(|e: prizegen_domain::games::UnknownGame| ApiError::invalid("unknown_game", e.to_string()))?;
     let client_seed = ClientSeed::parse(body.client_seed.unwrap_or_default())
         .map_err(|e| ApiError::invalid("invalid_client_seed", e.to_string()))?;
-    let input = games::parse_input(game, body.input.as_ref()).map_err(DrawError::InvalidInput)?;
+    let input = calls::parse_input(game, body.input.as_ref()).map_err(DrawError::InvalidInput)?;
     let request = DrawRequest {
         game,
         campaign: body.campaign,
@@ -106,7 +106,7 @@ pub async fn one(
     State(front): State<Arc<Frontend>>,
     Path(id): Path<String>,
 ) -> Result<Json<DrawBody>, ApiError> {
-    let draw = front.store.draw(&id).await.map_err(|e| store_error(&e))?;
+    let draw = front.store.draw(&id).await?;
     let draw =
         draw.ok_or_else(|| ApiError::not_found("draw_not_found", format!("there is no draw {id:?}")))?;
     Ok(Json(body_of(draw)?))
@@ -152,11 +152,11 @@ pub async fn list(
         return Err(ApiError::invalid("invalid_limit", "limit is 1 to 100"));
     }
     let filter = DrawFilter { game, campaign: query.campaign, limit };
-    let stored = front.store.recent_draws(filter).await.map_err(|e| store_error(&e))?;
+    let stored = front.store.recent_draws(filter).await?;
     let draws = stored.into_iter().map(body_of).collect::<Result<_, _>>()?;
     Ok(Json(DrawList { draws }))
 }
 
 fn body_of(draw: StoredDraw) -> Result<DrawBody, ApiError> {
-    DrawBody::from_stored(draw).map_err(|e| ApiError::internal(&e))
+    DrawBody::from_stored(draw).map_err(ApiError::internal)
 }

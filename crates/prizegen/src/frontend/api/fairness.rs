@@ -1,9 +1,8 @@
 //! `GET /api/v1/fairness` and the operator's `POST /api/v1/fairness/rotate`.
 
 use crate::frontend::Frontend;
-use crate::frontend::draws::store_error;
+use crate::frontend::auth::Operator;
 use crate::frontend::nonces::fresh_seed;
-use crate::frontend::operator::Operator;
 use crate::frontend::view::rfc3339;
 use crate::server::ApiError;
 use axum::Json;
@@ -51,7 +50,7 @@ pub struct FairnessState {
 /// The current commitment and the revealed seeds.
 #[utoipa::path(get, path = "/api/v1/fairness", responses((status = 200, body = FairnessState)))]
 pub async fn show(State(front): State<Arc<Frontend>>) -> Result<Json<FairnessState>, ApiError> {
-    let seeds = front.store.seeds().await.map_err(|e| store_error(&e))?;
+    let seeds = front.store.seeds().await?;
     let (revealed, current): (Vec<_>, Vec<_>) = seeds.iter().partition(|s| s.revealed_at_ms.is_some());
     Ok(Json(FairnessState {
         current: current.first().map(|s| SeedBody::of(s)),
@@ -76,8 +75,8 @@ pub struct RotationBody {
     responses((status = 200, body = RotationBody), (status = 401, description = "no or wrong operator token")),
 )]
 pub async fn rotate(_: Operator, State(front): State<Arc<Frontend>>) -> Result<Json<RotationBody>, ApiError> {
-    let candidate = fresh_seed().map_err(|e| store_error(&e))?;
-    let rotation = front.store.rotate_seed(candidate).await.map_err(|e| store_error(&e))?;
+    let candidate = fresh_seed()?;
+    let rotation = front.store.rotate_seed(candidate).await?;
     front.nonces.seed_rotated(rotation.revealed.id);
     tracing::info!(revealed = %rotation.revealed.hash, current = %rotation.current.hash, "server seed rotated");
     Ok(Json(RotationBody {

@@ -2,8 +2,7 @@
 //! `POST /api/v1/prize-pool/sequences/{sequence}/claim`.
 
 use crate::frontend::Frontend;
-use crate::frontend::draws::store_error;
-use crate::frontend::prize_pool;
+use crate::frontend::sequences;
 use crate::frontend::view::{DrawBody, rfc3339};
 use crate::server::{ApiError, ApiJson, RequestId};
 use crate::store::{ServedBy, StoredSequence};
@@ -94,7 +93,7 @@ pub async fn generate(
 ) -> Result<Response, ApiError> {
     let client_seed = ClientSeed::parse(body.client_seed.unwrap_or_default())
         .map_err(|e| ApiError::invalid("invalid_client_seed", e.to_string()))?;
-    let sequence = prize_pool::generate(&front, body.campaign, client_seed, &request_id).await?;
+    let sequence = sequences::generate(&front, body.campaign, client_seed, &request_id).await?;
     let location = format!("/api/v1/prize-pool/sequences/{}", sequence.sequence);
     Ok((StatusCode::CREATED, [(http::header::LOCATION, location)], Json(SequenceBody::from(sequence)))
         .into_response())
@@ -111,7 +110,7 @@ pub async fn one(
     State(front): State<Arc<Frontend>>,
     Path(sequence): Path<String>,
 ) -> Result<Json<SequenceBody>, ApiError> {
-    let stored = front.store.sequence(&sequence).await.map_err(|e| store_error(&e))?;
+    let stored = front.store.sequence(&sequence).await?;
     let stored = stored.ok_or_else(|| {
         ApiError::not_found("unknown_sequence", format!("there is no sequence {sequence:?}"))
     })?;
@@ -134,6 +133,6 @@ pub async fn claim(
     Extension(request_id): Extension<RequestId>,
     Path(sequence): Path<String>,
 ) -> Result<Json<DrawBody>, ApiError> {
-    let draw = prize_pool::claim(&front, &sequence, &request_id).await?;
-    Ok(Json(DrawBody::from_stored(draw).map_err(|e| ApiError::internal(&e))?))
+    let draw = sequences::claim(&front, &sequence, &request_id).await?;
+    Ok(Json(DrawBody::from_stored(draw).map_err(ApiError::internal)?))
 }

@@ -1,19 +1,33 @@
-//! The operator's bearer token (`PRIZEGEN_ADMIN_TOKEN`).
+//! The operator's bearer token (`PRIZEGEN_ADMIN_TOKEN`) for the API.
 
+use crate::frontend::Frontend;
 use crate::server::ApiError;
 use axum::extract::FromRequestParts;
+use hmac::{Hmac, KeyInit, Mac};
 use http::request::Parts;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use std::sync::Arc;
 
-/// The token's SHA-256; comparing digests keeps the comparison's timing independent of how much
-/// of a guessed token is right.
-pub struct OperatorToken(Option<[u8; 32]>);
+type HmacSha256 = Hmac<Sha256>;
+
+/// What a presented token is checked against: an HMAC with the token as key. Checking
+/// recomputes it with the presented token and verifies in constant time, so the comparison's
+/// timing says nothing about how much of a guess is right, and the token itself is not kept.
+pub struct OperatorToken(Option<Vec<u8>>);
+
+/// The message the token's HMAC is taken over.
+const DOMAIN: &[u8] = b"prizegen operator token v1";
+
+fn tag(token: &str) -> HmacSha256 {
+    let mut mac = <HmacSha256 as KeyInit>::new_from_slice(token.as_bytes()).expect("any key length");
+    mac.update(DOMAIN);
+    mac
+}
 
 impl OperatorToken {
     /// `None` or an empty token: no operator calls at all.
     pub fn new(token: Option<&str>) -> Self {
-        Self(token.filter(|t| !t.is_empty()).map(|t| Sha256::digest(t.as_bytes()).into()))
+        Self(token.filter(|t| !t.is_empty()).map(|t| tag(t).finalize().into_bytes().to_vec()))
     }
 
     /// Whether a token is set.
@@ -23,21 +37,17 @@ impl OperatorToken {
 
     /// Whether `presented` is the token.
     pub fn accepts(&self, presented: &str) -> bool {
-        let digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
-        self.0.is_some_and(|want| want == digest)
+        self.0.as_ref().is_some_and(|want| tag(presented).verify_slice(want).is_ok())
     }
 }
 
 /// Extractor: present in a handler's arguments means "only the operator may call this".
 pub struct Operator;
 
-impl FromRequestParts<Arc<super::Frontend>> for Operator {
+impl FromRequestParts<Arc<Frontend>> for Operator {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        front: &Arc<super::Frontend>,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, front: &Arc<Frontend>) -> Result<Self, Self::Rejection> {
         let presented = parts
             .headers
             .get(http::header::AUTHORIZATION)
@@ -59,6 +69,7 @@ mod tests {
         let token = OperatorToken::new(Some("s3cret"));
         assert!(token.accepts("s3cret"));
         assert!(!token.accepts("s3cre"));
+        assert!(!token.accepts("s3cret "));
         assert!(!token.accepts(""));
     }
 

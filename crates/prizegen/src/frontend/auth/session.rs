@@ -1,11 +1,13 @@
-//! The admin pages' sign-in: a signed, expiring session cookie and CSRF tokens.
+//! The admin pages' sessions: a signed, expiring cookie, and the CSRF tokens of their forms.
 //!
 //! No session table: the cookie is `<expiry>.<id>.<mac>`, with the MAC keyed by a key derived
 //! from the operator token, so every front-end replica accepts it and changing the token signs
-//! everybody out. Each form carries a CSRF token, an HMAC of the session id, checked on every
-//! POST; the sign-in form (no session yet) uses a double-submit cookie instead. Cookies are
-//! `HttpOnly; Secure; SameSite=Strict`: the admin pages need HTTPS, or localhost.
+//! everybody out. Each form carries a CSRF token, an HMAC of the session id; the sign-in form
+//! (no session yet) carries an HMAC of a random value kept in a cookie (a signed double-submit
+//! cookie). Every check is an HMAC verification, constant-time. Cookies are `HttpOnly; Secure;
+//! SameSite=Strict`: the admin pages need HTTPS, or localhost.
 
+use cookie::{Cookie, SameSite};
 use hmac::{Hmac, KeyInit, Mac};
 use http::HeaderMap;
 use sha2::Sha256;
@@ -18,6 +20,8 @@ pub const SESSION_COOKIE: &str = "prizegen_admin";
 pub const SIGN_IN_COOKIE: &str = "prizegen_sign_in";
 /// How long a session lasts, in seconds.
 pub const SESSION_SECONDS: i64 = 8 * 3600;
+/// How long a sign-in form stays valid, in seconds.
+pub const SIGN_IN_SECONDS: i64 = 3600;
 
 /// Issues and checks sessions; without an operator token nobody can sign in.
 pub struct Sessions {
@@ -41,46 +45,65 @@ impl Sessions {
         Self { key }
     }
 
-    fn mac(&self, message: &str) -> Option<String> {
+    /// The MAC of `purpose:message`, ready to finalize or verify.
+    fn mac(&self, purpose: &str, message: &str) -> Option<HmacSha256> {
         let mut mac = <HmacSha256 as KeyInit>::new_from_slice(&self.key?).expect("any key length");
+        mac.update(purpose.as_bytes());
+        mac.update(b":");
         mac.update(message.as_bytes());
-        Some(hex::encode(mac.finalize().into_bytes()))
+        Some(mac)
+    }
+
+    fn sign(&self, purpose: &str, message: &str) -> Option<String> {
+        Some(hex::encode(self.mac(purpose, message)?.finalize().into_bytes()))
+    }
+
+    /// Whether `presented` (hex) is the MAC of `purpose:message`, compared in constant time.
+    fn verify(&self, purpose: &str, message: &str, presented: &str) -> bool {
+        let (Some(mac), Ok(presented)) = (self.mac(purpose, message), hex::decode(presented)) else {
+            return false;
+        };
+        mac.verify_slice(&presented).is_ok()
     }
 
     /// A new session cookie value, valid until `now + SESSION_SECONDS`.
     pub fn issue(&self, now: i64) -> Option<String> {
-        let id = random_hex();
-        let body = format!("{}.{id}", now + SESSION_SECONDS);
-        Some(format!("{body}.{}", self.mac(&format!("session:{body}"))?))
+        let body = format!("{}.{}", now + SESSION_SECONDS, random_hex());
+        Some(format!("{body}.{}", self.sign("session", &body)?))
     }
 
     /// The session a cookie value stands for, if it is genuine and not expired.
     pub fn check(&self, cookie: &str, now: i64) -> Option<Session> {
         let (body, mac) = cookie.rsplit_once('.')?;
         let (expiry, id) = body.split_once('.')?;
-        let genuine = self.mac(&format!("session:{body}")).is_some_and(|want| constant_eq(&want, mac));
         let fresh = expiry.parse::<i64>().is_ok_and(|expiry| expiry > now);
-        (genuine && fresh).then(|| Session { id: id.to_owned() })
+        (fresh && self.verify("session", body, mac)).then(|| Session { id: id.to_owned() })
     }
 
     /// The CSRF token of a session's forms.
     pub fn csrf(&self, session: &Session) -> String {
-        self.mac(&format!("csrf:{}", session.id)).unwrap_or_default()
+        self.sign("csrf", &session.id).unwrap_or_default()
     }
 
     /// Whether a form's CSRF token belongs to the session.
     pub fn check_csrf(&self, session: &Session, token: &str) -> bool {
-        !token.is_empty() && constant_eq(&self.csrf(session), token)
+        self.verify("csrf", &session.id, token)
+    }
+
+    /// The sign-in form's CSRF token for the random value in its cookie.
+    pub fn sign_in_csrf(&self, cookie_value: &str) -> Option<String> {
+        self.sign("sign-in", cookie_value)
+    }
+
+    /// Whether a sign-in form's token matches the value in its cookie.
+    pub fn check_sign_in_csrf(&self, cookie_value: &str, token: &str) -> bool {
+        !cookie_value.is_empty() && self.verify("sign-in", cookie_value, token)
     }
 }
 
-/// 16 random bytes, hex: session ids and the sign-in form's double-submit token.
+/// 16 random bytes, hex: session ids and the sign-in form's double-submit value.
 pub fn random_hex() -> String {
     hex::encode(uuid::Uuid::new_v4().as_bytes())
-}
-
-fn constant_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A cookie's value from the request's `Cookie` headers.
@@ -89,15 +112,22 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value_raw().unwrap_or_default())
 }
 
 /// `Set-Cookie` for an admin cookie; `max_age` 0 deletes it.
 pub fn set_cookie(name: &str, value: &str, max_age: i64) -> String {
-    format!("{name}={value}; Path=/admin; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict")
+    Cookie::build((name, value))
+        .path("/admin")
+        .max_age(cookie::time::Duration::seconds(max_age))
+        .http_only(true)
+        .secure(true)
+        .same_site(SameSite::Strict)
+        .build()
+        .to_string()
 }
 
 #[cfg(test)]
@@ -117,21 +147,44 @@ mod tests {
         let token = sessions.csrf(&session);
         assert!(sessions.check_csrf(&session, &token));
         assert!(!sessions.check_csrf(&session, ""));
+        assert!(!sessions.check_csrf(&session, "not hex"));
         let other = sessions.check(&sessions.issue(1_000).unwrap(), 1_001).unwrap();
         assert!(!sessions.check_csrf(&other, &token), "a CSRF token is bound to its session");
+    }
+
+    #[test]
+    fn sign_in_tokens_are_bound_to_their_cookie() {
+        let sessions = Sessions::new(Some("token"));
+        let token = sessions.sign_in_csrf("abc").unwrap();
+        assert!(sessions.check_sign_in_csrf("abc", &token));
+        assert!(!sessions.check_sign_in_csrf("abd", &token), "another cookie");
+        assert!(!sessions.check_sign_in_csrf("", &token), "no cookie");
+        assert!(!sessions.check_sign_in_csrf("abc", "abc"), "the cookie itself is not the token");
     }
 
     #[test]
     fn no_token_no_sessions() {
         assert!(Sessions::new(None).issue(0).is_none());
         assert!(Sessions::new(Some("")).issue(0).is_none());
+        assert!(Sessions::new(None).sign_in_csrf("abc").is_none());
     }
 
     #[test]
     fn cookies_are_found_among_others() {
         let mut headers = HeaderMap::new();
         headers.insert(http::header::COOKIE, "a=1; prizegen_admin=xyz; b=2".parse().unwrap());
+        headers.append(http::header::COOKIE, "c=3".parse().unwrap());
         assert_eq!(cookie(&headers, SESSION_COOKIE), Some("xyz"));
-        assert_eq!(cookie(&headers, "c"), None);
+        assert_eq!(cookie(&headers, "c"), Some("3"));
+        assert_eq!(cookie(&headers, "d"), None);
+    }
+
+    #[test]
+    fn admin_cookies_are_locked_down() {
+        let line = set_cookie(SESSION_COOKIE, "v", 60);
+        for part in ["prizegen_admin=v", "Path=/admin", "Max-Age=60", "HttpOnly", "Secure", "SameSite=Strict"]
+        {
+            assert!(line.contains(part), "{line} has {part}");
+        }
     }
 }

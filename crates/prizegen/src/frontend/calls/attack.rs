@@ -1,6 +1,6 @@
 //! attack: numbers, then rules. Letters take no part. No prize.
 
-use super::{Keys, Played, encode};
+use super::{Keys, Played, ServiceInstances, encode};
 use crate::contract::{GenerateRequest, attack as wire};
 use crate::frontend::clients::{Dependencies, DependencyError};
 use crate::server::RequestId;
@@ -22,6 +22,10 @@ pub async fn play(
         prize: PrizeDraw::default(),
         unique_key: None,
         global_key: None,
-        served_by: [None, Some(numbers.served_by), Some(outcome.served_by)],
+        by: ServiceInstances {
+            letters: None,
+            numbers: Some(numbers.served_by),
+            rules: Some(outcome.served_by),
+        },
     })
 }

@@ -1,7 +1,7 @@
 //! character: letters (background) and numbers (rolls) at once, then rules with the player's
 //! ranks. The name is unique among characters. No prize.
 
-use super::{Keys, Played, encode, letters_and_numbers};
+use super::{Keys, Played, encode, letters_numbers_rules};
 use crate::contract::character as wire;
 use crate::frontend::clients::{Dependencies, DependencyError};
 use crate::server::RequestId;
@@ -30,19 +30,15 @@ pub async fn play(
     input: &CharacterInput,
     request_id: &RequestId,
 ) -> Result<Played, DependencyError> {
-    let (letters, numbers) =
-        letters_and_numbers::<wire::Letters, wire::Numbers>(deps, Game::Character, keys, request_id).await?;
     let ranks: BTreeMap<String, u8> =
         ABILITIES.iter().zip(input.ranks).map(|(a, r)| ((*a).to_owned(), r)).collect();
-    let rules_request = wire::RulesRequest {
-        key: Some(keys.rules.clone()),
-        letters: letters.body,
-        numbers: numbers.body,
-        ranks: ranks.clone(),
-    };
-    let outcome =
-        deps.rules.post::<_, wire::Outcome>("/v1/rules/character", &rules_request, request_id).await?;
-    let sheet = &outcome.body.result;
+    let (key, sent_ranks) = (Some(keys.rules.clone()), ranks.clone());
+    let played = letters_numbers_rules(deps, Game::Character, keys, request_id, |letters, numbers| {
+        wire::RulesRequest { key, letters, numbers, ranks: sent_ranks }
+    })
+    .await?;
+    let outcome: wire::Outcome = played.outcome;
+    let sheet = &outcome.result;
     let result = CharacterResult {
         name: &input.name,
         race: input.race,
@@ -57,6 +53,6 @@ pub async fn play(
         prize: PrizeDraw::default(),
         unique_key: None,
         global_key: Some(input.name_key()),
-        served_by: [Some(letters.served_by), Some(numbers.served_by), Some(outcome.served_by)],
+        by: played.by,
     })
 }

@@ -1,5 +1,6 @@
 //! How the front end plays each game over the internal contract: which services it calls, in
 //! what order, what of their answers it stores, and the prize ladder a budget may fall back on.
+//! One file per game; what they share is here.
 
 mod account_prize;
 mod attack;
@@ -7,14 +8,15 @@ mod character;
 pub mod prize_pool;
 mod spy_mission;
 
-use super::clients::{Answer, Dependencies, DependencyError};
-use crate::contract::Instance;
+use super::clients::{Dependencies, DependencyError};
+use crate::contract::{GenerateRequest, Instance};
 use crate::server::RequestId;
-use crate::store::PrizeDraw;
+use crate::store::{PrizeDraw, ServedBy};
 use prizegen_domain::fairness::{ClientSeed, SeedKeyer, Service};
-use prizegen_domain::games::character::{CharacterInput, FieldError};
-use prizegen_domain::games::{Game, Impl};
+use prizegen_domain::games::character::CharacterInput;
+use prizegen_domain::games::{FieldError, Game};
 use prizegen_domain::money::{Pence, Prize};
+use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -45,9 +47,9 @@ pub enum GameInput {
     Character(CharacterInput),
 }
 
-/// Checks a draw's `input` for `game`; every problem names its field.
+/// Checks a draw's JSON `input` for `game`; every problem names its field.
 pub fn parse_input(game: Game, input: Option<&Value>) -> Result<GameInput, Vec<FieldError>> {
-    let field = |field: &str, message: String| vec![FieldError { field: field.to_owned(), message }];
+    let field = |field: &str, message: String| vec![FieldError::new(field, message)];
     let input = input.filter(|v| !v.is_null());
     match (game, input) {
         (Game::Character, None) => {
@@ -55,26 +57,39 @@ pub fn parse_input(game: Game, input: Option<&Value>) -> Result<GameInput, Vec<F
         }
         (Game::Character, Some(Value::Object(input))) => {
             let text = |name: &str| input.get(name).and_then(Value::as_str).unwrap_or_default();
-            let mut ranks = BTreeMap::new();
-            match input.get("ranks") {
-                Some(Value::Object(given)) => {
-                    for (ability, rank) in given {
-                        // A non-integer rank is reported as out of range by the domain check.
-                        ranks.insert(ability.clone(), rank.as_i64().unwrap_or(0));
-                    }
-                }
-                _ => {
-                    return Err(field(
-                        "ranks",
-                        "ranks is an object: {\"strength\": 1, …} with 1–6 each".to_owned(),
-                    ));
-                }
-            }
+            let Some(Value::Object(given)) = input.get("ranks") else {
+                return Err(field(
+                    "ranks",
+                    "ranks is an object: {\"strength\": 1, …} with 1–6 each".to_owned(),
+                ));
+            };
+            // A non-integer rank is reported as out of range by the domain check.
+            let ranks: BTreeMap<String, i64> =
+                given.iter().map(|(ability, rank)| (ability.clone(), rank.as_i64().unwrap_or(0))).collect();
             CharacterInput::parse(text("name"), text("race"), text("class"), &ranks).map(GameInput::Character)
         }
         (Game::Character, Some(_)) => Err(field("input", "input is an object".to_owned())),
         (_, None) => Ok(GameInput::None),
         (game, Some(_)) => Err(field("input", format!("{game} takes no input"))),
+    }
+}
+
+/// The instances of services 2–4 that played a draw; `None` for a service the game does not
+/// call (letters, for attack).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServiceInstances {
+    /// Service 2.
+    pub letters: Option<Instance>,
+    /// Service 3.
+    pub numbers: Option<Instance>,
+    /// Service 4.
+    pub rules: Option<Instance>,
+}
+
+impl ServiceInstances {
+    /// The four instances of a draw, with the front end that made it.
+    pub fn with_frontend(self, frontend: Instance) -> ServedBy {
+        ServedBy { frontend, letters: self.letters, numbers: self.numbers, rules: self.rules }
     }
 }
 
@@ -88,8 +103,8 @@ pub struct Played {
     pub unique_key: Option<String>,
     /// Unique within the game (a character's name), if the game has such a thing.
     pub global_key: Option<String>,
-    /// `<impl>@<instance>` of letters, numbers and rules; `None` for a service not called.
-    pub served_by: [Option<Instance>; 3],
+    /// Who played it.
+    pub by: ServiceInstances,
 }
 
 /// Plays `game` once with `keys`. prize-pool is played in two steps by [`prize_pool`].
@@ -114,11 +129,6 @@ pub async fn play(
     }
 }
 
-/// The implementation in a `served_by` value (`v2@rules-1a2b` → v2).
-pub fn impl_of(served_by: Option<&Instance>) -> Option<Impl> {
-    served_by?.generator_impl()
-}
-
 /// A drawn prize with the lower cash prizes of `ladder` a budget may fall back to.
 pub fn prize_draw(drawn: Option<Prize>, ladder: &[Pence], none: Option<Prize>) -> PrizeDraw {
     let lower = match &drawn {
@@ -130,28 +140,48 @@ pub fn prize_draw(drawn: Option<Prize>, ladder: &[Pence], none: Option<Prize>) -
     PrizeDraw { drawn, lower, none }
 }
 
-/// Calls letters and numbers for `game` at the same time, each with its own key.
-async fn letters_and_numbers<L, N>(
+/// What letters, numbers and then rules answered for one draw.
+struct ThreeSteps<O> {
+    /// The rules' answer.
+    outcome: O,
+    /// Who answered.
+    by: ServiceInstances,
+}
+
+/// Calls letters and numbers for `game` at the same time, each with its own key, then rules at
+/// `/v1/rules/<game>` with the request `rules_request` makes of their answers.
+async fn letters_numbers_rules<L, N, R, O>(
     deps: &Dependencies,
     game: Game,
     keys: &Keys,
     request_id: &RequestId,
-) -> Result<(Answer<L>, Answer<N>), DependencyError>
+    rules_request: impl FnOnce(L, N) -> R,
+) -> Result<ThreeSteps<O>, DependencyError>
 where
-    L: serde::de::DeserializeOwned,
-    N: serde::de::DeserializeOwned,
+    L: DeserializeOwned,
+    N: DeserializeOwned,
+    R: Serialize,
+    O: DeserializeOwned,
 {
-    let letters_request = crate::contract::GenerateRequest { key: Some(keys.letters.clone()) };
-    let numbers_request = crate::contract::GenerateRequest { key: Some(keys.numbers.clone()) };
+    let letters_request = GenerateRequest { key: Some(keys.letters.clone()) };
+    let numbers_request = GenerateRequest { key: Some(keys.numbers.clone()) };
     let (letters_path, numbers_path) = (format!("/v1/letters/{game}"), format!("/v1/numbers/{game}"));
-    tokio::try_join!(
+    let (letters, numbers) = tokio::try_join!(
         deps.letters.post::<_, L>(&letters_path, &letters_request, request_id),
         deps.numbers.post::<_, N>(&numbers_path, &numbers_request, request_id),
-    )
+    )?;
+    let request = rules_request(letters.body, numbers.body);
+    let outcome = deps.rules.post::<_, O>(&format!("/v1/rules/{game}"), &request, request_id).await?;
+    let by = ServiceInstances {
+        letters: Some(letters.served_by),
+        numbers: Some(numbers.served_by),
+        rules: Some(outcome.served_by),
+    };
+    Ok(ThreeSteps { outcome: outcome.body, by })
 }
 
 /// Wraps a JSON encoding failure of a service's answer.
-fn encode(service: Service, value: &impl serde::Serialize) -> Result<String, DependencyError> {
+fn encode(service: Service, value: &impl Serialize) -> Result<String, DependencyError> {
     serde_json::to_string(value).map_err(|e| DependencyError::Contract { service, detail: e.to_string() })
 }
 

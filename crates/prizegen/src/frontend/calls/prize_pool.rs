@@ -1,9 +1,8 @@
 //! prize-pool over the contract: generate (letters and numbers at once, then rules compose the
 //! sequence) and, later, claim (rules decide the prize from positions 0, 2 and 7).
 
-use super::{Keys, encode, impl_of, letters_and_numbers, prize_draw};
-use crate::contract::Instance;
-use crate::contract::prize_pool as wire;
+use super::{Keys, ServiceInstances, encode, letters_numbers_rules, prize_draw};
+use crate::contract::{Instance, prize_pool as wire};
 use crate::frontend::clients::{Dependencies, DependencyError};
 use crate::server::RequestId;
 use crate::store::PrizeDraw;
@@ -14,8 +13,8 @@ use prizegen_domain::games::{Game, Impl, prize_pool};
 pub struct Generated {
     /// The 20 characters.
     pub sequence: String,
-    /// letters, numbers, rules.
-    pub served_by: [Option<Instance>; 3],
+    /// Who made it.
+    pub by: ServiceInstances,
 }
 
 /// Step 1: the sequence.
@@ -24,18 +23,15 @@ pub async fn generate(
     keys: &Keys,
     request_id: &RequestId,
 ) -> Result<Generated, DependencyError> {
-    let (letters, numbers) =
-        letters_and_numbers::<wire::Letters, wire::Numbers>(deps, Game::PrizePool, keys, request_id).await?;
-    let rules_request =
-        wire::ComposeRequest { key: Some(keys.rules.clone()), letters: letters.body, numbers: numbers.body };
-    let composed =
-        deps.rules.post::<_, wire::Composed>("/v1/rules/prize-pool", &rules_request, request_id).await?;
-    prize_pool::Sequence::parse(&composed.body.sequence)
-        .map_err(|e| DependencyError::Contract { service: Service::Rules, detail: e.to_string() })?;
-    Ok(Generated {
-        sequence: composed.body.sequence,
-        served_by: [Some(letters.served_by), Some(numbers.served_by), Some(composed.served_by)],
+    let key = Some(keys.rules.clone());
+    let played = letters_numbers_rules(deps, Game::PrizePool, keys, request_id, |letters, numbers| {
+        wire::ComposeRequest { key, letters, numbers }
     })
+    .await?;
+    let composed: wire::Composed = played.outcome;
+    prize_pool::Sequence::parse(&composed.sequence)
+        .map_err(|e| DependencyError::Contract { service: Service::Rules, detail: e.to_string() })?;
+    Ok(Generated { sequence: composed.sequence, by: played.by })
 }
 
 /// What the rules decide for a claim.
@@ -57,7 +53,7 @@ pub async fn decide(
     let request = wire::ClaimRequest { sequence: sequence.to_owned() };
     let outcome =
         deps.rules.post::<_, wire::ClaimOutcome>("/v1/rules/prize-pool/claim", &request, request_id).await?;
-    let imp = impl_of(Some(&outcome.served_by)).unwrap_or(Impl::V1);
+    let imp = outcome.served_by.generator_impl().unwrap_or(Impl::V1);
     Ok(Decided {
         result_json: encode(Service::Rules, &outcome.body.result)?,
         prize: prize_draw(

@@ -1,6 +1,6 @@
 //! spy-mission: letters and numbers at once, then rules. No prize.
 
-use super::{Keys, Played, encode, letters_and_numbers};
+use super::{Keys, Played, encode, letters_numbers_rules};
 use crate::contract::spy_mission as wire;
 use crate::frontend::clients::{Dependencies, DependencyError};
 use crate::server::RequestId;
@@ -13,17 +13,17 @@ pub async fn play(
     keys: &Keys,
     request_id: &RequestId,
 ) -> Result<Played, DependencyError> {
-    let (letters, numbers) =
-        letters_and_numbers::<wire::Letters, wire::Numbers>(deps, Game::SpyMission, keys, request_id).await?;
-    let rules_request =
-        wire::RulesRequest { key: Some(keys.rules.clone()), letters: letters.body, numbers: numbers.body };
-    let outcome =
-        deps.rules.post::<_, wire::Outcome>("/v1/rules/spy-mission", &rules_request, request_id).await?;
+    let key = Some(keys.rules.clone());
+    let played = letters_numbers_rules(deps, Game::SpyMission, keys, request_id, |letters, numbers| {
+        wire::RulesRequest { key, letters, numbers }
+    })
+    .await?;
+    let outcome: wire::Outcome = played.outcome;
     Ok(Played {
-        result_json: encode(Service::Rules, &outcome.body.result)?,
+        result_json: encode(Service::Rules, &outcome.result)?,
         prize: PrizeDraw::default(),
         unique_key: None,
         global_key: None,
-        served_by: [Some(letters.served_by), Some(numbers.served_by), Some(outcome.served_by)],
+        by: played.by,
     })
 }

@@ -1,8 +1,8 @@
 //! `/fairness`: the algorithm, the worked example, the current commitment, revealed seeds.
 
-use super::{Footer, error_page, render};
+use super::{Footer, render};
 use crate::frontend::Frontend;
-use crate::frontend::draws::store_error;
+use crate::frontend::error::PageError;
 use crate::frontend::view::rfc3339;
 use askama::Template;
 use axum::extract::State;
@@ -18,15 +18,13 @@ struct FairnessPage {
     footer: Footer,
 }
 
-pub async fn page(State(front): State<Arc<Frontend>>) -> Response {
-    let seeds = match front.store.seeds().await {
-        Ok(seeds) => seeds,
-        Err(e) => return error_page(&front, store_error(&e)),
-    };
+/// `GET /fairness`.
+pub async fn page(State(front): State<Arc<Frontend>>) -> Result<Response, PageError> {
+    let seeds = front.store.seeds().await?;
     let current = seeds.iter().find(|s| s.revealed_at_ms.is_none()).map(|s| s.hash.to_string());
     let revealed = seeds
         .iter()
         .filter_map(|s| Some((s.hash.to_string(), s.seed.to_hex(), rfc3339(s.revealed_at_ms?))))
         .collect();
-    render(StatusCode::OK, &FairnessPage { current, revealed, footer: Footer::new(&front, None) })
+    Ok(render(StatusCode::OK, &FairnessPage { current, revealed, footer: Footer::new(&front, None) }))
 }

@@ -1,37 +1,31 @@
-//! Server-rendered HTML: home, a page per game, a page per draw, fairness, and the operator's
-//! admin pages.
+//! Server-rendered HTML, one file per thing a person does: [`home`] (the games and campaigns),
+//! [`play`] (a game's page and its Draw button), [`sequences`] (prize-pool's two buttons),
+//! [`draw`] (a draw's page), [`character`] (the character form), [`fairness`], and the
+//! operator's [`admin`] pages.
 //!
 //! Forms post to the same use cases as the API and redirect to the result (post/redirect/get),
 //! so reloading never draws twice; draw forms also carry a one-time idempotency key, so a double
-//! click yields one draw.
+//! click yields one draw. Handlers return `Result<Response, PageError>`; the error pages are
+//! rendered by [`render_error_pages`].
 
-mod admin;
-mod fairness;
-mod games;
+pub mod admin;
+pub mod character;
+pub mod draw;
+pub mod fairness;
+pub mod home;
+pub mod play;
+pub mod sequences;
 
 use super::Frontend;
+use super::error::{ErrorPage, PageError};
 use crate::contract::Instance;
-use crate::server::ApiError;
-use crate::store::StoredDraw;
+use crate::store::{Campaign, StoredDraw};
 use askama::Template;
-use axum::Router;
-use axum::extract::State;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
 use http::StatusCode;
 use std::sync::Arc;
-
-/// The pages' routes.
-pub fn routes() -> Router<Arc<Frontend>> {
-    Router::new()
-        .route("/", get(games::home))
-        .route("/play/{game}", get(games::play_page).post(games::play))
-        .route("/play/prize-pool/generate", post(games::generate_sequence))
-        .route("/play/prize-pool/claim", post(games::claim_sequence))
-        .route("/draws/{id}", get(games::draw_page))
-        .route("/fairness", get(fairness::page))
-        .merge(admin::routes())
-}
 
 /// Who served what, for the footer of every page.
 struct Footer {
@@ -66,24 +60,26 @@ struct MessagePage {
     footer: Footer,
 }
 
-fn not_found_page(front: &Frontend, message: &str) -> Response {
-    let page =
-        MessagePage { heading: "Not found", message: message.to_owned(), footer: Footer::new(front, None) };
-    render(StatusCode::NOT_FOUND, &page)
-}
-
-fn error_page(front: &Frontend, error: ApiError) -> Response {
-    let page = MessagePage {
-        heading: "Something went wrong",
-        message: error.message,
-        footer: Footer::new(front, None),
+/// Renders the message page of every [`PageError`] a page handler returned (the cause stays
+/// on the response for the request's log line).
+pub async fn render_error_pages(
+    State(front): State<Arc<Frontend>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let Some(ErrorPage { heading, message }) = response.extensions_mut().remove::<ErrorPage>() else {
+        return response;
     };
-    render(error.status, &page)
+    let page = MessagePage { heading, message, footer: Footer::new(&front, None) };
+    let mut rendered = render(response.status(), &page);
+    *rendered.extensions_mut() = std::mem::take(response.extensions_mut());
+    rendered
 }
 
 /// The HTML fallback for paths that match nothing.
-pub async fn not_found(State(front): State<Arc<Frontend>>) -> Response {
-    not_found_page(&front, "There is no page here.")
+pub async fn not_found() -> PageError {
+    PageError::not_found("There is no page here.")
 }
 
 /// Headers every page carries, also without a proxy in front (`prizegen up`): no framing, no
@@ -101,11 +97,31 @@ const PAGE_HEADERS: [(&str, &str); 4] = [
 fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {
         Ok(html) => (status, PAGE_HEADERS, Html(html)).into_response(),
-        Err(e) => ApiError::internal(&e).into_response(),
+        Err(e) => crate::server::ApiError::internal(e).into_response(),
     }
 }
 
 /// A whole number of pence as money, or "no limit".
 fn money(pence: Option<u64>) -> String {
     pence.map_or_else(|| "no limit".to_owned(), |p| prizegen_domain::money::Pence(p).to_string())
+}
+
+/// A campaign as the public pages show it.
+struct CampaignView {
+    slug: String,
+    name: String,
+    venue: String,
+    date: String,
+    game: String,
+    stock: String,
+}
+
+impl From<Campaign> for CampaignView {
+    fn from(c: Campaign) -> Self {
+        let stock = match c.budget_pence {
+            None => "no limit".to_owned(),
+            Some(budget) => format!("{} of {}", money(c.stock_left()), money(Some(budget))),
+        };
+        Self { slug: c.slug, name: c.name, venue: c.venue, date: c.date, game: c.game, stock }
+    }
 }

@@ -1,0 +1,217 @@
+//! What the front end's errors mean over HTTP, in one place: each use case's error becomes an
+//! [`ApiError`] (JSON, for the API) and, through it, a [`PageError`] (the message page), so
+//! handlers of both let errors flow with `?`. The cause rides along for the request's log line;
+//! nothing here logs.
+
+use super::campaigns::CampaignError;
+use super::clients::DependencyError;
+use super::draws::DrawError;
+use crate::server::ApiError;
+use crate::server::error::{Cause, ErrorChain, LoggedCause};
+use crate::store::StoreError;
+use axum::response::{IntoResponse, Response};
+use http::StatusCode;
+
+/// 503 naming the database when it is unavailable; 500 for an answer the code did not expect.
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Unavailable(_) | StoreError::Contended(_) => {
+                ApiError::unavailable("database", ErrorChain(&error).to_string()).caused_by(error)
+            }
+            StoreError::Unexpected(_) => ApiError::internal(error),
+        }
+    }
+}
+
+/// 503 naming a dead or slow service; 502 for a broken contract (a bug, not an outage).
+impl From<DependencyError> for ApiError {
+    fn from(error: DependencyError) -> Self {
+        let service = error.service().as_str();
+        let message = error.to_string();
+        let api = match error {
+            DependencyError::Contract { .. } => {
+                let api = ApiError::new(StatusCode::BAD_GATEWAY, "dependency_error", message);
+                ApiError { dependency: Some(service), ..api }
+            }
+            _ => ApiError::unavailable(service, message),
+        };
+        api.caused_by(error)
+    }
+}
+
+impl From<DrawError> for ApiError {
+    fn from(error: DrawError) -> Self {
+        let message = error.to_string();
+        match error {
+            DrawError::UnknownCampaign(_) => ApiError::invalid("unknown_campaign", message),
+            DrawError::CampaignUnavailable { .. } => ApiError::invalid("campaign_unavailable", message),
+            DrawError::IdempotencyKeyReused(_) => ApiError::invalid("idempotency_key_reused", message),
+            DrawError::InvalidInput(fields) => fields_error(fields),
+            DrawError::NameTaken(_) => ApiError::conflict("name_taken", message),
+            DrawError::TwoSteps => ApiError::invalid("two_steps", message),
+            DrawError::UnknownSequence(_) => ApiError::not_found("unknown_sequence", message),
+            DrawError::AlreadyClaimed(_) => ApiError::conflict("already_submitted", message),
+            DrawError::Exhausted => ApiError::conflict("exhausted", message),
+            DrawError::Dependency(e) => e.into(),
+            DrawError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<CampaignError> for ApiError {
+    fn from(error: CampaignError) -> Self {
+        let message = error.to_string();
+        match error {
+            CampaignError::Invalid(fields) => fields_error(fields),
+            CampaignError::NotFound(_) => ApiError::not_found("campaign_not_found", message),
+            CampaignError::SlugTaken(_) => ApiError::conflict("slug_taken", message),
+            CampaignError::BudgetBelowSpent { .. } => {
+                ApiError::invalid_fields(vec![("budget_pence".into(), message)])
+            }
+            CampaignError::GameFixed | CampaignError::HasDraws => ApiError::conflict("has_draws", message),
+            CampaignError::DefaultCampaign => ApiError::conflict("default_campaign", message),
+            CampaignError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// 422 naming every invalid field.
+fn fields_error(fields: Vec<prizegen_domain::games::FieldError>) -> ApiError {
+    ApiError::invalid_fields(fields.into_iter().map(|f| (f.field, f.message)).collect())
+}
+
+/// An error a page handler returns: the message page, with the status of the equivalent API
+/// error. Rendering needs the front end's state (the page's footer names the instance), which
+/// `IntoResponse` has not: the response carries an [`ErrorPage`] that
+/// [`super::pages::render_error_pages`] turns into HTML.
+#[derive(Debug)]
+pub struct PageError {
+    /// The status.
+    status: StatusCode,
+    /// The page's heading.
+    heading: &'static str,
+    /// What the person reads.
+    message: String,
+    /// What failed underneath, for the log.
+    cause: Option<Cause>,
+}
+
+/// What the pages' middleware renders for a [`PageError`].
+#[derive(Clone, Debug)]
+pub struct ErrorPage {
+    /// The page's heading.
+    pub heading: &'static str,
+    /// The message.
+    pub message: String,
+}
+
+impl PageError {
+    /// 404 with a message.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self { status: StatusCode::NOT_FOUND, heading: "Not found", message: message.into(), cause: None }
+    }
+
+    /// 403: a form that did not come from this site (or expired).
+    pub fn forbidden_form() -> Self {
+        Self {
+            status: StatusCode::FORBIDDEN,
+            heading: "Something went wrong",
+            message: "This form has expired or did not come from this site. Reload the page and try again."
+                .into(),
+            cause: None,
+        }
+    }
+
+    /// 400: a form that cannot be read.
+    pub fn unreadable_form(cause: impl Into<Cause>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            heading: "Something went wrong",
+            message: "This form could not be read. Reload the page and try again.".into(),
+            cause: Some(cause.into()),
+        }
+    }
+}
+
+impl From<ApiError> for PageError {
+    fn from(error: ApiError) -> Self {
+        let heading =
+            if error.status == StatusCode::NOT_FOUND { "Not found" } else { "Something went wrong" };
+        Self { status: error.status, heading, message: error.message, cause: error.cause }
+    }
+}
+
+impl From<StoreError> for PageError {
+    fn from(error: StoreError) -> Self {
+        ApiError::from(error).into()
+    }
+}
+
+impl From<DrawError> for PageError {
+    fn from(error: DrawError) -> Self {
+        ApiError::from(error).into()
+    }
+}
+
+impl From<CampaignError> for PageError {
+    fn from(error: CampaignError) -> Self {
+        ApiError::from(error).into()
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let mut response = self.status.into_response();
+        let extensions = response.extensions_mut();
+        extensions.insert(ErrorPage { heading: self.heading, message: self.message });
+        if let Some(cause) = &self.cause {
+            extensions.insert(LoggedCause::of(cause.as_ref()));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use prizegen_domain::fairness::Service;
+
+    #[test]
+    fn an_unavailable_database_is_a_503_naming_it_with_the_cause_for_the_log() {
+        let error = StoreError::unavailable("no answer within 5s");
+        let api = ApiError::from(error);
+        assert_eq!((api.status, api.dependency), (StatusCode::SERVICE_UNAVAILABLE, Some("database")));
+        assert_eq!(api.message, "the database is unavailable: no answer within 5s");
+        let response = api.into_response();
+        let logged = response.extensions().get::<LoggedCause>().expect("the cause is logged");
+        assert!(logged.0.contains("no answer within 5s"), "{logged:?}");
+    }
+
+    #[test]
+    fn a_broken_contract_is_a_502_and_an_outage_a_503() {
+        let contract = DependencyError::Contract { service: Service::Rules, detail: "bad".into() };
+        let api = ApiError::from(contract);
+        assert_eq!(
+            (api.status, api.code, api.dependency),
+            (StatusCode::BAD_GATEWAY, "dependency_error", Some("rules"))
+        );
+        let timeout = DependencyError::Timeout {
+            service: Service::Letters,
+            timeout: std::time::Duration::from_secs(2),
+        };
+        let api = ApiError::from(timeout);
+        assert_eq!((api.status, api.dependency), (StatusCode::SERVICE_UNAVAILABLE, Some("letters")));
+    }
+
+    #[test]
+    fn an_unexpected_store_error_hides_its_cause_from_the_client() {
+        let api = ApiError::from(StoreError::unexpected("column x: malformed"));
+        assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!api.message.contains("malformed"), "{}", api.message);
+        let page = PageError::from(api).into_response();
+        assert_eq!(page.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(page.extensions().get::<ErrorPage>().is_some(), "rendered by the pages' middleware");
+        assert!(page.extensions().get::<LoggedCause>().is_some_and(|c| c.0.contains("malformed")));
+    }
+}

@@ -1,0 +1,59 @@
+//! Every route of the front end, declared once: the pages (HTML) and the API (JSON), whose
+//! routes and OpenAPI paths come from the same `#[utoipa::path]` of each handler.
+
+use super::Frontend;
+use super::api::{self, ApiDoc};
+use super::pages;
+use crate::server::error::not_found as api_not_found;
+use crate::server::with_openapi_document;
+use axum::Router;
+use axum::routing::{any, get, post};
+use std::sync::Arc;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The front end's routes, pages and API, with its state.
+pub fn routes(front: Arc<Frontend>) -> Router {
+    Router::new()
+        .merge(api_routes())
+        .merge(page_routes())
+        .fallback(pages::not_found)
+        // Renders the error pages of page handlers (`PageError`), which need the state.
+        .layer(axum::middleware::from_fn_with_state(front.clone(), pages::render_error_pages))
+        .with_state(front)
+}
+
+/// `/api/v1/...` and its OpenAPI document.
+fn api_routes() -> Router<Arc<Frontend>> {
+    let routes = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(api::games::list))
+        .routes(routes!(api::draws::create, api::draws::list))
+        .routes(routes!(api::draws::one))
+        .routes(routes!(api::fairness::show))
+        .routes(routes!(api::fairness::rotate))
+        .routes(routes!(api::sequences::generate))
+        .routes(routes!(api::sequences::one))
+        .routes(routes!(api::sequences::claim))
+        .routes(routes!(api::campaigns::list, api::campaigns::create))
+        .routes(routes!(api::campaigns::one, api::campaigns::update, api::campaigns::delete));
+    with_openapi_document(routes, "/api/v1/openapi.json").route("/api/v1/{*rest}", any(api_not_found))
+}
+
+/// The HTML pages.
+fn page_routes() -> Router<Arc<Frontend>> {
+    use pages::{admin, draw, fairness, home, play, sequences};
+    Router::new()
+        .route("/", get(home::page))
+        .route("/play/{game}", get(play::page).post(play::draw))
+        .route("/play/prize-pool/generate", post(sequences::generate))
+        .route("/play/prize-pool/claim", post(sequences::claim))
+        .route("/draws/{id}", get(draw::page))
+        .route("/fairness", get(fairness::page))
+        .route("/admin", get(admin::campaigns::list))
+        .route("/admin/sign-in", get(admin::sign_in::page).post(admin::sign_in::sign_in))
+        .route("/admin/sign-out", post(admin::sign_in::sign_out))
+        .route("/admin/campaigns", post(admin::campaigns::create))
+        .route("/admin/campaigns/{slug}", get(admin::campaigns::edit).post(admin::campaigns::update))
+        .route("/admin/campaigns/{slug}/delete", post(admin::campaigns::delete))
+}
