@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses a different part
 
 pub mod databases;
+pub mod skip;
 pub mod watchdog;
 
 pub use databases::Backend;
