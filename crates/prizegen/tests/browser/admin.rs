@@ -23,7 +23,7 @@ fn row(slug: &str) -> String {
 #[tokio::test]
 async fn an_operator_creates_edits_and_deletes_a_campaign() {
     let Some(browser) = Browser::open().await else { return };
-    let app = TestApp::spawn().await;
+    let Some(app) = TestApp::spawn().await else { return };
 
     sign_in(&browser, &app, ADMIN_TOKEN).await;
     let signed_in = browser
@@ -87,7 +87,7 @@ async fn an_operator_creates_edits_and_deletes_a_campaign() {
 #[tokio::test]
 async fn a_wrong_operator_token_is_refused() {
     let Some(browser) = Browser::open().await else { return };
-    let app = TestApp::spawn().await;
+    let Some(app) = TestApp::spawn().await else { return };
 
     sign_in(&browser, &app, "not-the-token").await;
     let error = browser.wait_for("#error").await.text().await.unwrap();

@@ -12,7 +12,7 @@ fn rank_select(ability: &str) -> String {
 #[tokio::test]
 async fn a_player_fixes_the_ranks_then_cannot_reuse_the_name() {
     let Some(browser) = Browser::open().await else { return };
-    let app = TestApp::spawn().await;
+    let Some(app) = TestApp::spawn().await else { return };
     let name = "Aria Moonwhisper";
 
     browser.goto(&format!("{}/play/character", app.url)).await;

@@ -2,7 +2,8 @@
 //! assertions on what the page shows.
 //!
 //! Needs `chromium` and `chromium-driver` (Debian). Without them each test is skipped with a
-//! printed reason, except in CI (`CI` set), where a skip would hide a broken setup: it fails.
+//! printed reason (`SKIPPED <test>: <reason>` on standard error, see `support/skip.rs`), except in
+//! CI (`CI` set), where a skip would hide a broken setup: it fails.
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
 #[path = "../support/mod.rs"]

@@ -7,7 +7,7 @@ use serde_json::Value;
 #[tokio::test]
 async fn a_player_generates_a_sequence_and_claims_it_once() {
     let Some(browser) = Browser::open().await else { return };
-    let app = TestApp::spawn().await;
+    let Some(app) = TestApp::spawn().await else { return };
 
     browser.goto(&format!("{}/play/prize-pool", app.url)).await;
     assert!(!browser.has("code#sequence").await, "no sequence before generating one");

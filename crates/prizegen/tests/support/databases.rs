@@ -5,9 +5,11 @@
 //! ([`Dedicated`]). Every server has a watchdog that stops it and removes its files once the
 //! test process has exited, however it exited.
 //!
-//! Without the server programs the suite is skipped with a printed reason, except in CI (`CI`
-//! set), where a skip would hide a broken setup: there it fails.
+//! The server programs are looked for before a server is started: without them each test that
+//! needs a server is skipped with a printed reason ([`super::skip`]; the caller gets `None` and
+//! returns), except in CI (`CI` set), where a skip would hide a broken setup: there it fails.
 
+use super::skip;
 use prizegen::store::DatabaseUrl;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -35,14 +37,47 @@ fn find(program: &str) -> Option<PathBuf> {
     dirs.into_iter().map(|d| d.join(program)).find(|p| p.is_file())
 }
 
-/// A program the backend needs, or the suite is skipped (failed in CI).
-fn need(program: &str) -> PathBuf {
-    find(program).unwrap_or_else(|| {
-        let reason = format!("{program} is not installed (apt-get install postgresql mariadb-server)");
-        assert!(std::env::var_os("CI").is_none(), "CI must run the database suites: {reason}");
-        eprintln!("SKIPPED: {reason}");
-        std::process::exit(0);
-    })
+/// The programs of a server backend, found before anything is started.
+struct Programs {
+    /// Makes the data directory: `initdb`, `mariadb-install-db`.
+    init: PathBuf,
+    /// The server: `postgres`, `mariadbd`.
+    server: PathBuf,
+    /// Runs SQL as the administrator: `psql`, `mariadb`.
+    client: PathBuf,
+}
+
+impl Programs {
+    /// All of them, or which one is missing.
+    fn find(backend: Backend) -> Result<Self, String> {
+        let need = |program: &str, package: &str| {
+            find(program).ok_or_else(|| format!("{program} is not installed (apt-get install {package})"))
+        };
+        Ok(match backend {
+            Backend::Sqlite => panic!("SQLite has no server"),
+            Backend::Postgres => Self {
+                init: need("initdb", "postgresql")?,
+                server: need("postgres", "postgresql")?,
+                client: need("psql", "postgresql")?,
+            },
+            Backend::MariaDb => Self {
+                init: need("mariadb-install-db", "mariadb-server")?,
+                server: need("mariadbd", "mariadb-server")?,
+                client: need("mariadb", "mariadb-server")?,
+            },
+        })
+    }
+
+    /// All of them, or `None` when one is missing: the calling test is skipped (failed in CI).
+    fn or_skip(backend: Backend) -> Option<Self> {
+        match Self::find(backend) {
+            Ok(programs) => Some(programs),
+            Err(reason) => {
+                skip::because(&reason);
+                None
+            }
+        }
+    }
 }
 
 fn is_root() -> bool {
@@ -66,15 +101,21 @@ pub struct Dedicated {
     backend: Backend,
     port: u16,
     root: PathBuf,
+    programs: Programs,
     child: Option<std::process::Child>,
 }
 
 impl Dedicated {
-    /// Initialises and starts a server with one empty database, `prizegen`.
-    pub fn start(backend: Backend) -> Self {
+    /// Initialises and starts a server with one empty database, `prizegen`; `None` when its
+    /// programs are not installed (the calling test is skipped, or fails in CI).
+    pub fn start(backend: Backend) -> Option<Self> {
+        Some(Self::start_with(backend, Programs::or_skip(backend)?))
+    }
+
+    fn start_with(backend: Backend, programs: Programs) -> Self {
         let root = std::env::temp_dir().join(format!("prizegen-test-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir_all(&root).expect("a server directory");
-        let mut server = Self { backend, port: 0, root, child: None };
+        let mut server = Self { backend, port: 0, root, programs, child: None };
         server.watch();
         let data = server.root.join("data");
         match backend {
@@ -87,7 +128,7 @@ impl Dedicated {
                 let initdb = format!(
                     "{}{} -D {} -U app --auth=trust --no-sync",
                     as_postgres(),
-                    need("initdb").display(),
+                    server.programs.init.display(),
                     data.display()
                 );
                 run(Command::new("sh").arg("-c").arg(initdb), "initdb");
@@ -97,7 +138,7 @@ impl Dedicated {
                     run(Command::new("chown").arg("-R").arg("mysql").arg(&server.root), "chown");
                 }
                 run(
-                    Command::new(need("mariadb-install-db"))
+                    Command::new(&server.programs.init)
                         .args(["--no-defaults", "--skip-test-db", mysql_user()])
                         .arg(format!("--datadir={}", data.display())),
                     "mariadb-install-db",
@@ -137,12 +178,12 @@ impl Dedicated {
         let port = self.port.to_string();
         let mut command = match self.backend {
             Backend::Postgres => {
-                let mut c = Command::new(need("psql"));
+                let mut c = Command::new(&self.programs.client);
                 c.args(["-h", "127.0.0.1", "-p", &port, "-U", "app", "-d", "postgres", "-c", statement]);
                 c
             }
             _ => {
-                let mut c = Command::new(need("mariadb"));
+                let mut c = Command::new(&self.programs.client);
                 c.args(["-h", "127.0.0.1", "-P", &port, "-u", "app", "-e", statement]);
                 c
             }
@@ -195,7 +236,7 @@ impl Dedicated {
             Backend::Postgres => format!(
                 "exec {}{} -D {} -c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c max_connections=300",
                 as_postgres(),
-                need("postgres").display(),
+                self.programs.server.display(),
                 data.display(),
                 self.port,
                 self.root.display()
@@ -204,7 +245,7 @@ impl Dedicated {
             _ => format!(
                 "exec {} --no-defaults {} --datadir={} --bind-address=127.0.0.1 --port={} --socket={}/sock \
                  --skip-grant-tables --innodb-flush-log-at-trx-commit=0 --max-connections=500",
-                need("mariadbd").display(),
+                self.programs.server.display(),
                 mysql_user(),
                 data.display(),
                 self.port,
@@ -252,14 +293,18 @@ fn mysql_user() -> &'static str {
 static POSTGRES: OnceLock<Dedicated> = OnceLock::new();
 static MARIADB: OnceLock<Dedicated> = OnceLock::new();
 
-/// A new, empty database for one test.
-pub fn fresh_database(backend: Backend, dir: &Path) -> DatabaseUrl {
-    let server = match backend {
-        Backend::Sqlite => return DatabaseUrl::Sqlite(dir.join("prizegen.db")),
-        Backend::Postgres => POSTGRES.get_or_init(|| Dedicated::start(Backend::Postgres)),
-        Backend::MariaDb => MARIADB.get_or_init(|| Dedicated::start(Backend::MariaDb)),
+/// A new, empty database for one test; `None` when its server's programs are not installed
+/// (the calling test is skipped, or fails in CI).
+pub fn fresh_database(backend: Backend, dir: &Path) -> Option<DatabaseUrl> {
+    let shared = match backend {
+        Backend::Sqlite => return Some(DatabaseUrl::Sqlite(dir.join("prizegen.db"))),
+        Backend::Postgres => &POSTGRES,
+        Backend::MariaDb => &MARIADB,
     };
+    // Looked for by every test, so that each one reports its own skip.
+    let programs = Programs::or_skip(backend)?;
+    let server = shared.get_or_init(|| Dedicated::start_with(backend, programs));
     let name = format!("t_{}", uuid::Uuid::new_v4().simple());
     server.create_database(&name);
-    server.url_of(&name)
+    Some(server.url_of(&name))
 }

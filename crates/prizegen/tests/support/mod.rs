@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses a different part
 
 pub mod databases;
+pub mod skip;
 pub mod watchdog;
 
 pub use databases::Backend;
@@ -102,17 +103,18 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// All v1, a fresh database.
-    pub async fn spawn() -> Self {
+    /// All v1, a fresh database; `None` when the test is skipped (see [`Self::spawn_with`]).
+    pub async fn spawn() -> Option<Self> {
         Self::spawn_with(Options::default()).await
     }
 
-    /// As `options` say.
-    pub async fn spawn_with(options: Options) -> Self {
+    /// As `options` say. `None` when the binary's database server is not installed: the skip
+    /// has been reported ([`skip`]) and the test returns, `let Some(app) = … else { return };`.
+    pub async fn spawn_with(options: Options) -> Option<Self> {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let database = match &options.database {
             Some(url) => url.clone(),
-            None => databases::fresh_database(crate::BACKEND, dir.path()),
+            None => databases::fresh_database(crate::BACKEND, dir.path())?,
         };
         if let Some(seed) = &options.seed {
             let store = Store::open(&database, sql_options()).await.expect("the test database opens");
@@ -137,7 +139,7 @@ impl TestApp {
             replicas: Vec::new(),
         };
         test_app.start_frontend(None).await;
-        test_app
+        Some(test_app)
     }
 
     fn frontend_config(&self) -> FrontendConfig {
