@@ -1,5 +1,6 @@
 //! Flags and their environment fallbacks. The names are fixed by SPEC §1.
 
+use super::secrets::{admin_token_from_env, database_url};
 use crate::frontend::FrontendConfig;
 use crate::store::DatabaseUrl;
 use crate::telemetry::LogFormat;
@@ -103,38 +104,6 @@ impl DatabaseArgs {
     pub fn options(&self) -> crate::store::SqlOptions {
         crate::store::SqlOptions { pool_size: self.database_pool_size, timeout: self.database_timeout }
     }
-}
-
-/// The database URL with the password from `PRIZEGEN_DATABASE_PASSWORD` or the file named by
-/// `PRIZEGEN_DATABASE_PASSWORD_FILE`, when either is set; the URL may then carry none.
-pub fn database_url(url: DatabaseUrl) -> anyhow::Result<DatabaseUrl> {
-    let password = std::env::var("PRIZEGEN_DATABASE_PASSWORD").ok();
-    let file = std::env::var_os("PRIZEGEN_DATABASE_PASSWORD_FILE").map(PathBuf::from);
-    with_password(url, password, file)
-}
-
-/// [`database_url`] without the environment: the variable wins over the file; an empty one
-/// counts as unset; the file's trailing newline is not part of the password.
-fn with_password(
-    url: DatabaseUrl,
-    password: Option<String>,
-    file: Option<PathBuf>,
-) -> anyhow::Result<DatabaseUrl> {
-    use anyhow::Context;
-    let password = match (password.filter(|p| !p.is_empty()), file) {
-        (Some(password), _) => Some(password),
-        (None, Some(path)) => Some(
-            std::fs::read_to_string(&path)
-                .with_context(|| format!("reading PRIZEGEN_DATABASE_PASSWORD_FILE {}", path.display()))?
-                .trim_end_matches(['\n', '\r'])
-                .to_owned(),
-        ),
-        (None, None) => None,
-    };
-    Ok(match password {
-        Some(password) => url.with_password(&password),
-        None => url,
-    })
 }
 
 /// How a service shuts down.
@@ -259,37 +228,13 @@ pub struct VerifyArgs {
     pub server_seed: Option<String>,
 }
 
-/// `PRIZEGEN_ADMIN_TOKEN`, or the contents of the file `PRIZEGEN_ADMIN_TOKEN_FILE` names.
-pub fn admin_token_from_env() -> anyhow::Result<Option<String>> {
-    use anyhow::Context;
-    // An empty variable counts as unset (compose files often write `${TOKEN:-}`).
-    if let Some(token) = std::env::var("PRIZEGEN_ADMIN_TOKEN").ok().filter(|t| !t.trim().is_empty()) {
-        return Ok(Some(token.trim().to_owned()));
-    }
-    match std::env::var_os("PRIZEGEN_ADMIN_TOKEN_FILE") {
-        Some(path) => {
-            let token = std::fs::read_to_string(&path).with_context(|| {
-                format!("reading PRIZEGEN_ADMIN_TOKEN_FILE {}", PathBuf::from(&path).display())
-            })?;
-            Ok(Some(token.trim().to_owned()).filter(|t| !t.is_empty()))
-        }
-        None => Ok(None),
-    }
-}
-
-/// `2s`, `500ms`, `1m`, or a bare number of seconds.
+/// `2s`, `500ms`, `1m 30s` (humantime's forms), or a bare number of seconds (`1.5`).
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let value: f64 = number.parse().map_err(|_| format!("{text:?} is not a duration like 2s or 500ms"))?;
-    let seconds = match unit.trim() {
-        "" | "s" => value,
-        "ms" => value / 1000.0,
-        "m" => value * 60.0,
-        other => return Err(format!("unknown unit {other:?} in {text:?}; use ms, s or m")),
-    };
-    Duration::try_from_secs_f64(seconds).map_err(|e| e.to_string())
+    if let Ok(seconds) = text.parse::<f64>() {
+        return Duration::try_from_secs_f64(seconds).map_err(|e| format!("{text:?}: {e}"));
+    }
+    humantime::parse_duration(text).map_err(|e| format!("{text:?} is not a duration like 2s or 500ms: {e}"))
 }
 
 #[cfg(test)]
@@ -298,36 +243,15 @@ mod tests {
     use prizegen_domain::fairness::Service;
 
     #[test]
-    fn the_database_password_comes_from_the_variable_or_the_file() {
-        let url = || "postgres://app@db/p".parse::<DatabaseUrl>().unwrap();
-        let password = |u: DatabaseUrl| match u {
-            DatabaseUrl::Postgres(u) => u.password().map(str::to_owned),
-            _ => None,
-        };
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("pw");
-        std::fs::write(&file, "from-file\n").unwrap();
-        assert_eq!(
-            password(with_password(url(), None, Some(file.clone())).unwrap()).as_deref(),
-            Some("from-file")
-        );
-        assert_eq!(
-            password(with_password(url(), Some("env".into()), Some(file.clone())).unwrap()).as_deref(),
-            Some("env")
-        );
-        assert_eq!(password(with_password(url(), Some(String::new()), None).unwrap()), None);
-        let missing = with_password(url(), None, Some(dir.path().join("nope"))).unwrap_err();
-        assert!(missing.to_string().contains("PRIZEGEN_DATABASE_PASSWORD_FILE"));
-    }
-
-    #[test]
     fn durations() {
         assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
         assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
         assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("1m 30s"), Ok(Duration::from_secs(90)));
         assert!(parse_duration("fast").is_err());
-        assert!(parse_duration("3h").is_err());
+        assert!(parse_duration("3 parsecs").is_err());
+        assert!(parse_duration("-1").is_err());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod args;
 mod healthcheck;
+mod secrets;
 mod up;
 mod verify;
 

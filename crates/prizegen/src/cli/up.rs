@@ -1,7 +1,8 @@
 //! `prizegen up`: all four services in one process, each on its own loopback port, talking real
 //! HTTP to each other, with an embedded SQLite database.
 
-use super::args::{UpArgs, admin_token_from_env, database_url};
+use super::args::UpArgs;
+use super::secrets::{admin_token_from_env, database_url};
 use super::shutdown_signal;
 use crate::app;
 use crate::frontend::FrontendConfig;

@@ -82,3 +82,64 @@ pub async fn observe(State(observe): State<Arc<Observe>>, mut req: Request, next
     observe.metrics.request_seconds.get_or_create(&RouteOnly { route: labels.route }).observe(seconds);
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::metrics::Metrics;
+    use std::io::Write;
+    use std::sync::Mutex;
+    use tower::ServiceExt;
+
+    /// Collects what the subscriber writes.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failed_request_is_logged_once_with_its_cause_chain_which_the_client_never_sees() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("reading the seed")]
+        struct Outer(#[source] std::io::Error);
+        let failing = || async {
+            let disk = std::io::Error::other("disk on fire");
+            ApiError::internal(Outer(disk))
+        };
+        let observe = Observe {
+            identity: Arc::new(Identity::new("frontend", "0.0.0", Some("t".into())).unwrap()),
+            metrics: Arc::new(Metrics::new(|_| {})),
+            request_timeout: Duration::from_secs(5),
+            lifecycle: Arc::new(crate::server::Lifecycle::default()),
+        };
+        let app = axum::Router::new()
+            .route("/x", axum::routing::get(failing))
+            .layer(axum::middleware::from_fn_with_state(Arc::new(observe), super::observe));
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber =
+            tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+
+        let request = http::Request::get("/x").body(axum::body::Body::empty()).unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 10_000).await.unwrap();
+        let body = String::from_utf8_lossy(&body);
+        assert!(!body.contains("disk on fire"), "the cause stays out of the answer: {body}");
+
+        let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = log.lines().filter(|l| l.contains("disk on fire")).collect();
+        assert_eq!(lines.len(), 1, "logged once: {log}");
+        assert!(lines[0].contains("ERROR") && lines[0].contains("reading the seed: disk on fire"), "{log}");
+        assert!(lines[0].contains("status=500") && lines[0].contains("route=\"/x\""), "{log}");
+    }
+}

@@ -9,6 +9,7 @@ mod fairness;
 mod games;
 mod load;
 mod operations;
+mod pages;
 mod prize_pool;
 mod replicas;
 mod resilience;

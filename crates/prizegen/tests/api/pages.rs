@@ -1,0 +1,67 @@
+//! The pages over HTTP, as HTML: a draw's result in its game's order, the latest draws summed
+//! up by the right field, and error pages rendered with their status and footer.
+
+use crate::support::TestApp;
+use serde_json::{Value, json};
+
+/// Where each `data-field="<label>"` appears in the page, in the order of `labels`.
+fn positions(html: &str, labels: &[&str]) -> Vec<usize> {
+    labels
+        .iter()
+        .map(|label| {
+            let marker = format!("data-field=\"{label}\"");
+            html.find(&marker).unwrap_or_else(|| panic!("the page shows {label}:\n{html}"))
+        })
+        .collect()
+}
+
+async fn draw_page(app: &TestApp, game: &str) -> (Value, String) {
+    let response = app.post_draw(json!({"game": game})).await;
+    assert_eq!(response.status(), 201);
+    let draw: Value = response.json().await.unwrap();
+    let page = app.get(&format!("/draws/{}", draw["id"].as_str().unwrap())).await;
+    assert_eq!(page.status(), 200);
+    (draw, page.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_draw_shows_its_result_in_its_games_order() {
+    let Some(app) = TestApp::spawn().await else { return };
+    let (draw, html) = draw_page(&app, "attack").await;
+    let at = positions(&html, &["Roll", "Power", "Outcome", "Damage"]);
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "roll, power, outcome, damage (SPEC §3.4): {at:?}");
+    let outcome = draw["result"]["outcome"].as_str().unwrap();
+    assert!(html.contains(&format!("data-field=\"Outcome\">{outcome}</code>")), "the outcome's value");
+
+    let (draw, html) = draw_page(&app, "spy-mission").await;
+    let at = positions(&html, &["Dossier", "Task", "Target", "Mission"]);
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "dossier, task, target, mission: {at:?}");
+    // The latest draws are summed up by the mission, not by the first field alphabetically.
+    let mission = draw["result"]["mission"].as_str().unwrap();
+    let latest = &html[html.find("id=\"latest\"").expect("the latest draws")..];
+    assert!(latest.contains(&format!("<code>{mission}</code>")), "{latest}");
+}
+
+#[tokio::test]
+async fn error_pages_are_pages_with_their_status_and_footer() {
+    let Some(app) = TestApp::spawn().await else { return };
+    for (path, status, says) in [
+        ("/draws/no-such-draw", 404, "There is no such draw."),
+        ("/play/poker", 404, "There is no such game."),
+        ("/play/attack?campaign=no-such-campaign", 404, "There is no attack campaign"),
+        ("/nowhere", 404, "There is no page here."),
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status().as_u16(), status, "{path}");
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+        assert_eq!(response.headers()["x-frame-options"], "DENY", "{path} has the pages' headers");
+        let html = response.text().await.unwrap();
+        assert!(html.contains(says), "{path}: {html}");
+        let footer = html.split("data-service=\"frontend\">").nth(1).expect("a footer");
+        assert!(footer.starts_with(&format!("{}@", env!("CARGO_PKG_VERSION"))), "{path}: {footer}");
+    }
+    // The API's unknown paths stay JSON.
+    let api = app.get("/api/v1/nowhere").await;
+    assert_eq!(api.status(), 404);
+    assert_eq!(api.json::<Value>().await.unwrap()["error"]["code"], "not_found");
+}
