@@ -45,8 +45,12 @@ pub fn stream_for(key: Option<&str>) -> Result<Stream, ApiError> {
         None => {
             let mut bytes = [0u8; 32];
             getrandom::fill(&mut bytes).map_err(|e| {
-                tracing::error!(error = %e, "the OS random source failed");
-                ApiError::new(http::StatusCode::INTERNAL_SERVER_ERROR, "internal", "no randomness available")
+                let error = ApiError::new(
+                    http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "no randomness available",
+                );
+                error.caused_by(format!("the OS random source failed: {e}"))
             })?;
             ServiceKey::from_bytes(bytes)
         }
