@@ -7,7 +7,7 @@ use super::campaigns::CampaignError;
 use super::clients::DependencyError;
 use super::draws::DrawError;
 use crate::server::ApiError;
-use crate::server::error::{Cause, ErrorChain, LoggedCause};
+use crate::server::error::{Cause, LoggedCause};
 use crate::store::StoreError;
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
@@ -17,7 +17,13 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Unavailable(_) | StoreError::Contended(_) => {
-                ApiError::unavailable("database", ErrorChain(&error).to_string()).caused_by(error)
+                // The error and its first cause say what the client can act on ("no answer
+                // within 5s"); the whole chain is for the log.
+                let message = match std::error::Error::source(&error) {
+                    Some(cause) => format!("{error}: {cause}"),
+                    None => error.to_string(),
+                };
+                ApiError::unavailable("database", message).caused_by(error)
             }
             StoreError::Unexpected(_) => ApiError::internal(error),
         }
@@ -123,6 +129,16 @@ impl PageError {
         }
     }
 
+    /// 415: a post whose body is not a form.
+    pub fn not_a_form() -> Self {
+        Self {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            heading: "Something went wrong",
+            message: "This page takes forms (application/x-www-form-urlencoded).".into(),
+            cause: None,
+        }
+    }
+
     /// 400: a form that cannot be read.
     pub fn unreadable_form(cause: impl Into<Cause>) -> Self {
         Self {
@@ -178,14 +194,17 @@ mod tests {
     use prizegen_domain::fairness::Service;
 
     #[test]
-    fn an_unavailable_database_is_a_503_naming_it_with_the_cause_for_the_log() {
-        let error = StoreError::unavailable("no answer within 5s");
-        let api = ApiError::from(error);
+    fn an_unavailable_database_is_a_503_naming_it_with_the_whole_cause_only_in_the_log() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("error communicating with database")]
+        struct Driver(#[source] std::io::Error);
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
+        let api = ApiError::from(StoreError::unavailable(Driver(refused)));
         assert_eq!((api.status, api.dependency), (StatusCode::SERVICE_UNAVAILABLE, Some("database")));
-        assert_eq!(api.message, "the database is unavailable: no answer within 5s");
+        assert_eq!(api.message, "the database is unavailable: error communicating with database");
         let response = api.into_response();
         let logged = response.extensions().get::<LoggedCause>().expect("the cause is logged");
-        assert!(logged.0.contains("no answer within 5s"), "{logged:?}");
+        assert!(logged.0.ends_with("error communicating with database: connection refused"), "{logged:?}");
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! - [`error`]: what each use case's error means over HTTP, as JSON or as a page;
 //! - [`calls`]: how each game is played over the internal contract; [`clients`]: the HTTP
 //!   clients of services 2–4; [`nonces`]: the current seed and nonce leasing;
-//! - [`auth`]: who is asking — the operator's token, the admin pages' sessions and CSRF tokens.
+//! - [`auth`]: who is asking — the operator's token, the admin pages' sessions and CSRF tokens;
+//!   [`forms`]: the pages' forms, read (and their CSRF tokens checked) by extractors.
 
 pub mod api;
 pub mod auth;
@@ -17,11 +18,12 @@ pub mod campaigns;
 pub mod clients;
 pub mod draws;
 pub mod error;
+pub mod forms;
 pub mod nonces;
 pub mod pages;
 pub mod router;
 pub mod sequences;
 mod state;
-pub mod view;
+mod view;
 
 pub use state::{Frontend, FrontendConfig, FrontendReadiness};

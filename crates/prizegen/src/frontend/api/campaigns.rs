@@ -53,7 +53,7 @@ pub struct CampaignList {
 }
 
 /// Every campaign.
-#[utoipa::path(get, path = "/api/v1/campaigns", responses((status = 200, body = CampaignList)))]
+#[utoipa::path(get, tag = "campaigns", path = "/api/v1/campaigns", responses((status = 200, body = CampaignList)))]
 pub async fn list(State(front): State<Arc<Frontend>>) -> Result<Json<CampaignList>, ApiError> {
     let campaigns = front.store.campaigns().await?;
     Ok(Json(CampaignList { campaigns: campaigns.into_iter().map(Into::into).collect() }))
@@ -62,6 +62,7 @@ pub async fn list(State(front): State<Arc<Frontend>>) -> Result<Json<CampaignLis
 /// One campaign.
 #[utoipa::path(
     get,
+    tag = "campaigns",
     path = "/api/v1/campaigns/{slug}",
     params(("slug" = String, Path)),
     responses((status = 200, body = CampaignBody), (status = 404, description = "no such campaign")),
@@ -77,6 +78,7 @@ pub async fn one(
 /// Operator only: create a campaign.
 #[utoipa::path(
     post,
+    tag = "campaigns",
     path = "/api/v1/campaigns",
     request_body = CampaignInput,
     security(("operator" = [])),
@@ -101,6 +103,7 @@ pub async fn create(
 /// Operator only: replace a campaign's fields (not its slug; its game only while it has no draws).
 #[utoipa::path(
     put,
+    tag = "campaigns",
     path = "/api/v1/campaigns/{slug}",
     params(("slug" = String, Path)),
     request_body = CampaignInput,
@@ -125,6 +128,7 @@ pub async fn update(
 /// Operator only: delete a campaign that has no draws.
 #[utoipa::path(
     delete,
+    tag = "campaigns",
     path = "/api/v1/campaigns/{slug}",
     params(("slug" = String, Path)),
     security(("operator" = [])),

@@ -54,6 +54,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 /// Make one draw.
 #[utoipa::path(
     post,
+    tag = "draws",
     path = "/api/v1/draws",
     request_body = CreateDraw,
     params(("Idempotency-Key" = Option<String>, Header, description = "repeat a request safely: the same key returns the same draw")),
@@ -98,6 +99,7 @@ pub async fn create(
 /// One draw.
 #[utoipa::path(
     get,
+    tag = "draws",
     path = "/api/v1/draws/{id}",
     params(("id" = String, Path, description = "the draw's id")),
     responses((status = 200, body = DrawBody), (status = 404, description = "no such draw")),
@@ -134,6 +136,7 @@ pub struct DrawList {
 /// Recent draws, newest first.
 #[utoipa::path(
     get,
+    tag = "draws",
     path = "/api/v1/draws",
     params(ListQuery),
     responses((status = 200, body = DrawList), (status = 422, description = "unknown game or a limit out of range")),

@@ -48,7 +48,7 @@ pub struct FairnessState {
 }
 
 /// The current commitment and the revealed seeds.
-#[utoipa::path(get, path = "/api/v1/fairness", responses((status = 200, body = FairnessState)))]
+#[utoipa::path(get, tag = "fairness", path = "/api/v1/fairness", responses((status = 200, body = FairnessState)))]
 pub async fn show(State(front): State<Arc<Frontend>>) -> Result<Json<FairnessState>, ApiError> {
     let seeds = front.store.seeds().await?;
     let (revealed, current): (Vec<_>, Vec<_>) = seeds.iter().partition(|s| s.revealed_at_ms.is_some());
@@ -70,6 +70,7 @@ pub struct RotationBody {
 /// Operator only: reveal the current seed and start a new one.
 #[utoipa::path(
     post,
+    tag = "fairness",
     path = "/api/v1/fairness/rotate",
     security(("operator" = [])),
     responses((status = 200, body = RotationBody), (status = 401, description = "no or wrong operator token")),

@@ -49,7 +49,7 @@ pub struct GameList {
 }
 
 /// The games, their current implementations and odds.
-#[utoipa::path(get, path = "/api/v1/games", responses((status = 200, body = GameList)))]
+#[utoipa::path(get, tag = "games", path = "/api/v1/games", responses((status = 200, body = GameList)))]
 pub async fn list(
     State(front): State<Arc<Frontend>>,
     Extension(request_id): Extension<RequestId>,

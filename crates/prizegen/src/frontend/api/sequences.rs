@@ -78,6 +78,7 @@ impl From<StoredSequence> for SequenceBody {
 /// Step 1: generate a sequence (stored at once).
 #[utoipa::path(
     post,
+    tag = "prize_pool",
     path = "/api/v1/prize-pool/sequences",
     request_body = Generate,
     responses(
@@ -102,6 +103,7 @@ pub async fn generate(
 /// A sequence and whether it was claimed.
 #[utoipa::path(
     get,
+    tag = "prize_pool",
     path = "/api/v1/prize-pool/sequences/{sequence}",
     params(("sequence" = String, Path)),
     responses((status = 200, body = SequenceBody), (status = 404, description = "unknown sequence")),
@@ -120,6 +122,7 @@ pub async fn one(
 /// Step 2: claim a sequence, once.
 #[utoipa::path(
     post,
+    tag = "prize_pool",
     path = "/api/v1/prize-pool/sequences/{sequence}/claim",
     params(("sequence" = String, Path)),
     responses(

@@ -101,6 +101,11 @@ impl Sessions {
     }
 }
 
+/// Now, in Unix seconds: what session expiries are written in.
+pub fn now_s() -> i64 {
+    crate::store::now_ms() / 1000
+}
+
 /// 16 random bytes, hex: session ids and the sign-in form's double-submit value.
 pub fn random_hex() -> String {
     hex::encode(uuid::Uuid::new_v4().as_bytes())

@@ -73,7 +73,10 @@ pub async fn render_error_pages(
     };
     let page = MessagePage { heading, message, footer: Footer::new(&front, None) };
     let mut rendered = render(response.status(), &page);
-    *rendered.extensions_mut() = std::mem::take(response.extensions_mut());
+    // Keep what the error's response carried (its cause), unless rendering failed itself.
+    let mut extensions = std::mem::take(response.extensions_mut());
+    extensions.extend(std::mem::take(rendered.extensions_mut()));
+    *rendered.extensions_mut() = extensions;
     rendered
 }
 

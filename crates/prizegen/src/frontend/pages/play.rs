@@ -9,11 +9,12 @@ use crate::frontend::Frontend;
 use crate::frontend::calls::GameInput;
 use crate::frontend::draws::{self, DrawError, DrawRequest};
 use crate::frontend::error::PageError;
+use crate::frontend::forms::PageForm;
 use crate::frontend::view::{rfc3339, summary};
 use crate::server::{ApiError, RequestId};
 use crate::store::{DrawFilter, StoredDraw, StoredSequence};
 use askama::Template;
-use axum::extract::{Extension, Form, Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::StatusCode;
 use prizegen_domain::fairness::ClientSeed;
@@ -113,7 +114,7 @@ pub async fn draw(
     State(front): State<Arc<Frontend>>,
     Extension(request_id): Extension<RequestId>,
     Path(game): Path<String>,
-    Form(form): Form<DrawForm>,
+    PageForm(form): PageForm<DrawForm>,
 ) -> Result<Response, PageError> {
     let game = parse_game(&game)?;
     let campaign = Some(form.campaign.clone()).filter(|c| !c.is_empty());

@@ -4,9 +4,10 @@
 use super::play::{PageState, game_page};
 use crate::frontend::Frontend;
 use crate::frontend::error::PageError;
+use crate::frontend::forms::PageForm;
 use crate::frontend::sequences;
 use crate::server::{ApiError, RequestId};
-use axum::extract::{Extension, Form, State};
+use axum::extract::{Extension, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use prizegen_domain::fairness::ClientSeed;
 use prizegen_domain::games::Game;
@@ -33,7 +34,7 @@ pub struct ClaimForm {
 pub async fn generate(
     State(front): State<Arc<Frontend>>,
     Extension(request_id): Extension<RequestId>,
-    Form(form): Form<GenerateForm>,
+    PageForm(form): PageForm<GenerateForm>,
 ) -> Result<Response, PageError> {
     let campaign = Some(form.campaign).filter(|c| !c.is_empty());
     let generated = match ClientSeed::parse(form.client_seed.clone()) {
@@ -64,7 +65,7 @@ pub async fn generate(
 pub async fn claim(
     State(front): State<Arc<Frontend>>,
     Extension(request_id): Extension<RequestId>,
-    Form(form): Form<ClaimForm>,
+    PageForm(form): PageForm<ClaimForm>,
 ) -> Result<Response, PageError> {
     match sequences::claim(&front, &form.sequence, &request_id).await {
         Ok(draw) => Ok(Redirect::to(&format!("/draws/{}", draw.id)).into_response()),

@@ -4,9 +4,10 @@
 
 use super::form::{CampaignForm, FormView};
 use crate::frontend::Frontend;
-use crate::frontend::auth::{Admin, AdminForm};
+use crate::frontend::auth::Admin;
 use crate::frontend::campaigns::{self, CampaignError};
 use crate::frontend::error::PageError;
+use crate::frontend::forms::AdminForm;
 use crate::frontend::pages::{Footer, money, render};
 use crate::server::ApiError;
 use askama::Template;

@@ -1,10 +1,9 @@
 //! Signing in to the admin pages with the operator token, and out.
 
 use crate::frontend::Frontend;
-use crate::frontend::auth::forms::now_s;
 use crate::frontend::auth::session::{SESSION_COOKIE, SESSION_SECONDS, SIGN_IN_COOKIE, SIGN_IN_SECONDS};
-use crate::frontend::auth::session::{cookie, random_hex, set_cookie};
-use crate::frontend::auth::{AdminForm, SignInForm};
+use crate::frontend::auth::session::{cookie, now_s, random_hex, set_cookie};
+use crate::frontend::forms::{AdminForm, SignInForm};
 use crate::frontend::pages::{Footer, render};
 use askama::Template;
 use axum::extract::State;
