@@ -1,13 +1,13 @@
 //! Where draws, seeds and campaigns are stored. The only module that talks to a database.
 //!
 //! [`Store`] is the interface the front end uses; each backend lives in its own folder:
-//! `sqlite/` (the embedded default) and `sql/` (PostgreSQL and MySQL/MariaDB). Rules that must hold under concurrency — one current seed, nonces never
+//! `sqlite/` (the embedded default) and `sqlx/` (PostgreSQL and MySQL/MariaDB). Rules that must hold under concurrency — one current seed, nonces never
 //! reused, unique account numbers per campaign, unique character names, a sequence claimed once,
 //! budgets never overspent, idempotency keys — are database constraints or atomic conditional
 //! updates.
 
 mod queries;
-mod sql;
+mod sqlx;
 mod sqlite;
 mod types;
 
@@ -16,7 +16,7 @@ pub use types::*;
 use prizegen_domain::fairness::ServerSeed;
 use std::ops::Range;
 
-pub use sql::SqlOptions;
+pub use sqlx::SqlOptions;
 
 /// Now, in Unix milliseconds: how every stored time is kept.
 pub fn now_ms() -> i64 {
@@ -128,7 +128,7 @@ pub enum Store {
     /// An embedded SQLite file.
     Sqlite(sqlite::SqliteStore),
     /// A PostgreSQL or MySQL/MariaDB server.
-    Sql(sql::SqlStore),
+    Sqlx(sqlx::SqlxStore),
 }
 
 /// Forwards a call to the backend.
@@ -136,7 +136,7 @@ macro_rules! backend {
     ($self:ident.$method:ident($($arg:expr),*)) => {
         match $self {
             Self::Sqlite(s) => s.$method($($arg),*).await,
-            Self::Sql(s) => s.$method($($arg),*).await,
+            Self::Sqlx(s) => s.$method($($arg),*).await,
         }
     };
 }
@@ -148,10 +148,10 @@ impl Store {
         match url {
             DatabaseUrl::Sqlite(path) => Ok(Self::Sqlite(sqlite::SqliteStore::open(path).await?)),
             DatabaseUrl::Postgres(u) => {
-                Ok(Self::Sql(sql::SqlStore::open(u.as_str(), sql::Dialect::Postgres, options).await?))
+                Ok(Self::Sqlx(sqlx::SqlxStore::open(u.as_str(), sqlx::Dialect::Postgres, options).await?))
             }
             DatabaseUrl::MySql(u) => {
-                Ok(Self::Sql(sql::SqlStore::open(u.as_str(), sql::Dialect::MySql, options).await?))
+                Ok(Self::Sqlx(sqlx::SqlxStore::open(u.as_str(), sqlx::Dialect::MySql, options).await?))
             }
         }
     }

@@ -1,14 +1,14 @@
 //! Server seeds: the current one, nonce blocks, rotation.
 
 use super::rows::seed;
-use super::{Dialect, SqlStore, error, now_ms};
+use super::{Dialect, SqlxStore, error, now_ms};
 use crate::store::queries::SEED_COLUMNS;
 use crate::store::{Rotation, SeedRecord, StoreError};
 use prizegen_domain::fairness::ServerSeed;
 use sqlx::Row;
 use std::ops::Range;
 
-impl SqlStore {
+impl SqlxStore {
     pub async fn current_seed_or_insert(&self, candidate: ServerSeed) -> Result<SeedRecord, StoreError> {
         self.timed(async {
             // The UNIQUE is_current column makes a second current seed impossible; with one

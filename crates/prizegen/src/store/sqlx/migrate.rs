@@ -1,6 +1,6 @@
 //! Embedded migrations, applied one replica at a time under a server-side lock.
 
-use super::{Dialect, SqlStore, error, now_ms};
+use super::{Dialect, SqlxStore, error, now_ms};
 use prizegen_domain::games::Game;
 use sqlx::{AssertSqlSafe, Executor};
 
@@ -21,7 +21,7 @@ fn statements(sql: &str) -> impl Iterator<Item = String> + '_ {
 
 /// Applies what this database has not seen. Two replicas starting at once: the second waits for
 /// the lock, then finds everything applied. Nothing is ever dropped.
-pub async fn run(store: &SqlStore) -> anyhow::Result<()> {
+pub async fn run(store: &SqlxStore) -> anyhow::Result<()> {
     let mut conn = store.pool.acquire().await?;
     let (lock, unlock, migrations) = match store.dialect {
         Dialect::Postgres => (
@@ -63,7 +63,7 @@ pub async fn run(store: &SqlStore) -> anyhow::Result<()> {
 }
 
 /// Each game's default campaign, created once even when replicas start together.
-pub async fn ensure_default_campaigns(store: &SqlStore) -> anyhow::Result<()> {
+pub async fn ensure_default_campaigns(store: &SqlxStore) -> anyhow::Result<()> {
     let today = time::OffsetDateTime::now_utc().date().to_string();
     let sql = match store.dialect {
         Dialect::Postgres => {

@@ -2,7 +2,7 @@
 
 use super::draws::Target;
 use super::rows::{draw, sequence};
-use super::{SqlStore, error};
+use super::{SqlxStore, error};
 use crate::store::queries::{DRAW_COLUMNS, SEQUENCE_COLUMNS};
 use crate::store::{
     ClaimOutcome, NewClaim, NewSequence, SequenceOutcome, ServedBy, StoreError, StoredSequence,
@@ -10,7 +10,7 @@ use crate::store::{
 use prizegen_domain::games::Game;
 use sqlx::Row;
 
-impl SqlStore {
+impl SqlxStore {
     pub async fn insert_sequence(&self, new: NewSequence) -> Result<SequenceOutcome, StoreError> {
         let served_by = serde_json::to_string(&new.served_by).map_err(StoreError::unexpected)?;
         self.retrying(|| self.timed(async {

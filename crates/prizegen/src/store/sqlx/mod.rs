@@ -54,7 +54,7 @@ pub struct SqlOptions {
 
 /// A PostgreSQL or MySQL/MariaDB store; cheap to clone.
 #[derive(Clone)]
-pub struct SqlStore {
+pub struct SqlxStore {
     pool: AnyPool,
     dialect: Dialect,
     timeout: Duration,
@@ -62,7 +62,7 @@ pub struct SqlStore {
     statements: Arc<Mutex<HashMap<String, Arc<str>>>>,
 }
 
-impl SqlStore {
+impl SqlxStore {
     /// Connects, migrates (one replica at a time) and creates the default campaigns.
     pub async fn open(url: &str, dialect: Dialect, options: SqlOptions) -> anyhow::Result<Self> {
         use anyhow::Context;

@@ -1,11 +1,11 @@
 //! Prize stock: the largest prize the campaign can still pay, by conditional updates inside the
 //! draw's transaction (the same rule as the SQLite backend's `stock.rs`).
 
-use super::{SqlStore, error};
+use super::{SqlxStore, error};
 use crate::store::{Award, PrizeDraw, StoreError};
 use sqlx::AnyConnection;
 
-impl SqlStore {
+impl SqlxStore {
     pub(super) async fn award(
         &self,
         conn: &mut AnyConnection,

@@ -1,7 +1,7 @@
 //! Draws: insert (with prize stock), read, list.
 
 use super::rows::draw;
-use super::{SqlStore, error, violated};
+use super::{SqlxStore, error, violated};
 use crate::store::queries::DRAW_COLUMNS;
 use crate::store::{DrawFilter, InsertOutcome, NewDraw, StoreError, StoredDraw};
 use prizegen_domain::games::Game;
@@ -17,7 +17,7 @@ pub(super) enum Target {
     SeedNotCurrent,
 }
 
-impl SqlStore {
+impl SqlxStore {
     /// Checks the campaign and the seed. The seed row stays share-locked until the transaction
     /// ends, so a rotation (which locks it exclusively) cannot reveal it before this draw commits.
     pub(super) async fn target(

@@ -1,11 +1,11 @@
 //! Campaigns: the gig planner's create, read, update, delete.
 
 use super::rows::{CAMPAIGN_COLUMNS, campaign};
-use super::{SqlStore, error, now_ms, violated};
+use super::{SqlxStore, error, now_ms, violated};
 use crate::store::{Campaign, CampaignFields, CampaignWrite, StoreError};
 use sqlx::Row;
 
-impl SqlStore {
+impl SqlxStore {
     pub async fn campaign(&self, slug: &str) -> Result<Option<Campaign>, StoreError> {
         self.timed(async {
             let row = sqlx::query(self.sql(&format!("{CAMPAIGN_COLUMNS} WHERE slug = ?")))
