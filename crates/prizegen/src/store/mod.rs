@@ -7,21 +7,28 @@
 //! updates.
 
 mod campaigns;
+mod claims;
+mod constraints;
 mod draws;
 mod error;
-mod queries;
+mod migrations;
+mod rows;
 mod seeds;
 mod sequences;
+mod served_by;
 mod sqlite;
 mod sqlx;
 mod stock;
+mod target;
 mod url;
 
 pub use campaigns::{Campaign, CampaignFields, CampaignWrite};
-pub use draws::{DrawFilter, Idempotency, InsertOutcome, NewDraw, ServedBy, StoredDraw};
+pub use claims::{ClaimOutcome, NewClaim};
+pub use draws::{DrawFilter, Idempotency, InsertOutcome, NewDraw, StoredDraw};
 pub use error::{Cause, StoreError};
 pub use seeds::{Rotation, SeedRecord};
-pub use sequences::{ClaimOutcome, NewClaim, NewSequence, SequenceOutcome, StoredSequence};
+pub use sequences::{NewSequence, SequenceOutcome, StoredSequence};
+pub use served_by::ServedBy;
 pub use stock::{Award, PrizeDraw};
 pub use url::{BadDatabaseUrl, DatabaseUrl};
 

@@ -1,5 +1,6 @@
 //! Server seeds: the secret behind every draw's fairness, one current at a time.
 
+use super::rows::{Arg, StoredRow};
 use prizegen_domain::fairness::{SeedHash, ServerSeed};
 
 /// A stored server seed.
@@ -24,4 +25,47 @@ pub struct Rotation {
     pub revealed: SeedRecord,
     /// The new current seed.
     pub current: SeedRecord,
+}
+
+/// Every seed column, in the order and under the names the drivers read.
+macro_rules! select_seeds {
+    () => {
+        "SELECT id, server_seed, seed_hash, created_at, revealed_at FROM server_seeds"
+    };
+}
+
+/// The current seed.
+pub(super) const CURRENT_SEED: &str = concat!(select_seeds!(), " WHERE is_current = 1");
+/// A seed by id.
+pub(super) const SEED_BY_ID: &str = concat!(select_seeds!(), " WHERE id = ?");
+/// A seed by its commitment: how the servers find a seed they just inserted, portably.
+pub(super) const SEED_BY_HASH: &str = concat!(select_seeds!(), " WHERE seed_hash = ?");
+/// All seeds, current first, then revealed ones newest first.
+pub(super) const ALL_SEEDS: &str = concat!(select_seeds!(), " ORDER BY is_current IS NULL, id DESC");
+
+/// A new current seed; the UNIQUE `is_current` refuses it while another is current. Arguments:
+/// [`insert_seed_args`].
+pub(super) const INSERT_SEED: &str =
+    "INSERT INTO server_seeds (seed_hash, server_seed, is_current, created_at) VALUES (?, ?, 1, ?)";
+
+/// [`INSERT_SEED`]'s arguments: `candidate`, current from `now`.
+pub(super) fn insert_seed_args(candidate: &ServerSeed, now: i64) -> [Arg<'static>; 3] {
+    [candidate.commitment().to_string().into(), candidate.to_hex().into(), now.into()]
+}
+
+impl SeedRecord {
+    /// Reads a row of the seed SELECTs above.
+    pub(super) fn from_row<R: StoredRow>(row: &R) -> Result<Self, R::Error> {
+        let seed = ServerSeed::from_hex(&row.text("server_seed")?)
+            .map_err(|_| row.malformed("server_seed", "malformed seed".into()))?;
+        let hash = SeedHash::parse(&row.text("seed_hash")?)
+            .ok_or_else(|| row.malformed("seed_hash", "malformed seed hash".into()))?;
+        Ok(Self {
+            id: row.int("id")?,
+            seed,
+            hash,
+            created_at_ms: row.int("created_at")?,
+            revealed_at_ms: row.maybe_int("revealed_at")?,
+        })
+    }
 }

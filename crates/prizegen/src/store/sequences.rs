@@ -1,7 +1,7 @@
 //! prize-pool sequences: stored when generated, claimed at most once.
 
-use super::{PrizeDraw, ServedBy, StoredDraw};
-use crate::contract::Instance;
+use super::rows::{Arg, StoredRow};
+use super::{ServedBy, StoreError};
 
 /// A prize-pool sequence about to be stored.
 #[derive(Clone, Debug)]
@@ -45,37 +45,6 @@ pub struct StoredSequence {
     pub draw_id: Option<String>,
 }
 
-/// A claim about to be stored: the draw it makes, with the generation's fairness.
-#[derive(Clone, Debug)]
-pub struct NewClaim {
-    /// The sequence claimed.
-    pub sequence: String,
-    /// The claim draw's id.
-    pub draw_id: String,
-    /// Unix milliseconds.
-    pub created_at_ms: i64,
-    /// The result fields, JSON.
-    pub result_json: String,
-    /// What the rules drew and its fallbacks.
-    pub prize: PrizeDraw,
-    /// The front end and rules instance of the claim (letters and numbers come from the
-    /// generation).
-    pub frontend: Instance,
-    /// The rules instance that decided the prize.
-    pub rules: Option<Instance>,
-}
-
-/// What happened to a claim.
-#[derive(Debug, PartialEq, Eq)]
-pub enum ClaimOutcome {
-    /// Claimed now; the draw it made.
-    Claimed(Box<StoredDraw>),
-    /// Claimed before: "already submitted".
-    AlreadyClaimed,
-    /// No such sequence.
-    Unknown,
-}
-
 /// What happened to a sequence insert.
 #[derive(Debug, PartialEq, Eq)]
 pub enum SequenceOutcome {
@@ -87,4 +56,70 @@ pub enum SequenceOutcome {
     SeedNotCurrent,
     /// The campaign does not exist, is inactive, or is not a prize-pool campaign.
     CampaignUnavailable,
+}
+
+/// Every column of a stored sequence, with its campaign's slug and its seed's public parts.
+macro_rules! select_sequences {
+    () => {
+        "SELECT q.sequence, c.slug, q.created_at, s.seed_hash,
+            CASE WHEN s.revealed_at IS NOT NULL THEN s.server_seed END AS server_seed, q.client_seed,
+            q.nonce, q.served_by, q.draw_id
+        FROM sequences q JOIN campaigns c ON c.id = q.campaign_id JOIN server_seeds s ON s.id = q.seed_id"
+    };
+}
+
+/// A sequence by its characters.
+pub(super) const SEQUENCE_BY_ID: &str = concat!(select_sequences!(), " WHERE q.sequence = ?");
+/// A new sequence. Arguments: [`EncodedSequence::insert_args`].
+pub(super) const INSERT_SEQUENCE: &str =
+    "INSERT INTO sequences (sequence, campaign_id, created_at, seed_id, nonce, client_seed, served_by)
+     VALUES (?, ?, ?, ?, ?, ?, ?)";
+impl StoredSequence {
+    /// Reads a row of [`SEQUENCE_BY_ID`].
+    pub(super) fn from_row<R: StoredRow>(row: &R) -> Result<Self, R::Error> {
+        Ok(Self {
+            sequence: row.text("sequence")?,
+            campaign: row.text("slug")?,
+            created_at_ms: row.int("created_at")?,
+            seed_hash: row.text("seed_hash")?,
+            server_seed: row.maybe_text("server_seed")?,
+            client_seed: row.text("client_seed")?,
+            nonce: row.int("nonce")? as u64,
+            served_by: row.json("served_by")?,
+            draw_id: row.maybe_text("draw_id")?,
+        })
+    }
+}
+
+/// A new sequence with its JSON column and nonce encoded before its transaction starts.
+pub(super) struct EncodedSequence {
+    /// The sequence.
+    pub(super) sequence: NewSequence,
+    /// `served_by`, as JSON.
+    served_by: String,
+    /// The nonce, as the database keeps it.
+    nonce: i64,
+}
+
+impl EncodedSequence {
+    /// Encodes `sequence`.
+    pub(super) fn new(sequence: NewSequence) -> Result<Self, StoreError> {
+        let served_by = serde_json::to_string(&sequence.served_by).map_err(StoreError::unexpected)?;
+        let nonce = i64::try_from(sequence.nonce).map_err(StoreError::unexpected)?;
+        Ok(Self { sequence, served_by, nonce })
+    }
+
+    /// [`INSERT_SEQUENCE`]'s arguments, in campaign `campaign_id`.
+    pub(super) fn insert_args(&self, campaign_id: i64) -> [Arg<'_>; 7] {
+        let new = &self.sequence;
+        [
+            new.sequence.as_str().into(),
+            campaign_id.into(),
+            new.created_at_ms.into(),
+            new.seed_id.into(),
+            self.nonce.into(),
+            new.client_seed.as_str().into(),
+            self.served_by.as_str().into(),
+        ]
+    }
 }

@@ -1,8 +1,8 @@
-//! Server seeds: the current one, nonce blocks, rotation.
+//! Server seeds on SQLite: the current one, nonce blocks, rotation. `UPDATE … RETURNING` does
+//! in one statement what the servers do with a locked read and an update.
 
-use super::rows::seed_row;
-use super::{SqliteStore, flatten, now_ms};
-use crate::store::queries::SEED_COLUMNS;
+use super::{SqliteStore, execute, flatten, now_ms};
+use crate::store::seeds::{ALL_SEEDS, CURRENT_SEED, INSERT_SEED, SEED_BY_ID, insert_seed_args};
 use crate::store::{Rotation, SeedRecord, StoreError};
 use prizegen_domain::fairness::ServerSeed;
 use rusqlite::{OptionalExtension, params};
@@ -10,20 +10,14 @@ use std::ops::Range;
 
 impl SqliteStore {
     pub async fn current_seed_or_insert(&self, candidate: ServerSeed) -> Result<SeedRecord, StoreError> {
-        let now = now_ms();
-        let hash = candidate.commitment().to_string();
-        let hex = candidate.to_hex();
+        let args = insert_seed_args(&candidate, now_ms());
         let outcome = self
             .threads
             .write(move |conn| {
                 // The UNIQUE is_current column makes a second current seed impossible; with one
                 // already there this insert does nothing.
-                conn.prepare_cached(
-                    "INSERT INTO server_seeds (seed_hash, server_seed, is_current, created_at)
-                     VALUES (?1, ?2, 1, ?3) ON CONFLICT DO NOTHING",
-                )?
-                .execute(params![hash, hex, now])?;
-                conn.prepare_cached(&format!("{SEED_COLUMNS} WHERE is_current = 1"))?.query_row([], seed_row)
+                execute(conn, &format!("{INSERT_SEED} ON CONFLICT DO NOTHING"), &args)?;
+                conn.prepare_cached(CURRENT_SEED)?.query_row([], |row| SeedRecord::from_row(row))
             })
             .await?;
         flatten(outcome)
@@ -47,8 +41,7 @@ impl SqliteStore {
 
     pub async fn rotate_seed(&self, candidate: ServerSeed) -> Result<Rotation, StoreError> {
         let now = now_ms();
-        let hash = candidate.commitment().to_string();
-        let hex = candidate.to_hex();
+        let args = insert_seed_args(&candidate, now);
         let outcome = self
             .threads
             .write(move |conn| {
@@ -58,27 +51,22 @@ impl SqliteStore {
                          WHERE is_current = 1 RETURNING id",
                     )?
                     .query_row([now], |row| row.get(0))?;
-                conn.prepare_cached(
-                    "INSERT INTO server_seeds (seed_hash, server_seed, is_current, created_at) VALUES (?1, ?2, 1, ?3)",
-                )?
-                .execute(params![hash, hex, now])?;
-                let mut by_id = conn.prepare_cached(&format!("{SEED_COLUMNS} WHERE id = ?1"))?;
-                let revealed = by_id.query_row([revealed_id], seed_row)?;
-                let current = by_id.query_row([conn.last_insert_rowid()], seed_row)?;
-                Ok((revealed, current))
+                execute(conn, INSERT_SEED, &args)?;
+                let mut by_id = conn.prepare_cached(SEED_BY_ID)?;
+                let revealed = by_id.query_row([revealed_id], |row| SeedRecord::from_row(row))?;
+                let current = by_id.query_row([conn.last_insert_rowid()], |row| SeedRecord::from_row(row))?;
+                Ok(Rotation { revealed, current })
             })
             .await?;
-        let (revealed, current) = flatten(outcome)?;
-        Ok(Rotation { revealed, current })
+        flatten(outcome)
     }
 
     pub async fn seeds(&self) -> Result<Vec<SeedRecord>, StoreError> {
         let outcome = self
             .threads
             .read(|conn| {
-                let mut stmt =
-                    conn.prepare_cached(&format!("{SEED_COLUMNS} ORDER BY is_current IS NULL, id DESC"))?;
-                stmt.query_map([], seed_row)?.collect::<rusqlite::Result<Vec<_>>>()
+                let mut stmt = conn.prepare_cached(ALL_SEEDS)?;
+                stmt.query_map([], |row| SeedRecord::from_row(row))?.collect::<rusqlite::Result<Vec<_>>>()
             })
             .await?;
         flatten(outcome)

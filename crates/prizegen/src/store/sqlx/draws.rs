@@ -1,21 +1,15 @@
-//! Draws: insert (with prize stock), read, list.
+//! Draws on the servers: where a new one may go (under a share lock on its seed), paying its
+//! prize, the insert itself, and reads.
 
-use super::rows::draw;
-use super::{SqlxStore, error, violated};
-use crate::store::queries::DRAW_COLUMNS;
-use crate::store::{DrawFilter, InsertOutcome, NewDraw, StoreError, StoredDraw};
+use super::errors::settle;
+use super::{SqlxStore, error};
+use crate::store::draws::{DRAW_BY_ID, DRAW_BY_IDEMPOTENCY_KEY, EncodedDraw, INSERT_DRAW};
+use crate::store::rows::StoredRow;
+use crate::store::stock::{Ladder, PAY, pay_args};
+use crate::store::target::{Refusal, Target};
+use crate::store::{Award, DrawFilter, InsertOutcome, NewDraw, PrizeDraw, StoreError, StoredDraw};
 use prizegen_domain::games::Game;
-use sqlx::{AnyConnection, Row};
-
-/// Where a new draw or sequence may go.
-pub(super) enum Target {
-    /// This campaign's id: active, for the game, and the seed is current.
-    Campaign(i64),
-    /// No active campaign of that slug for the game.
-    CampaignUnavailable,
-    /// The seed was rotated.
-    SeedNotCurrent,
-}
+use sqlx::AnyConnection;
 
 impl SqlxStore {
     /// Checks the campaign and the seed. The seed row stays share-locked until the transaction
@@ -31,83 +25,60 @@ impl SqlxStore {
             "SELECT COALESCE(is_current, 0) AS current FROM server_seeds WHERE id = ?{}",
             self.dialect.share_lock()
         );
-        let current: i64 = match sqlx::query(self.sql(&seed_sql))
-            .bind(seed_id)
+        let seed =
+            self.query(&seed_sql, &[seed_id.into()]).fetch_optional(&mut *conn).await.map_err(error)?;
+        if seed.map(|row| row.int("current")).transpose()? != Some(1) {
+            return Ok(Target::Refused(Refusal::SeedNotCurrent));
+        }
+        let campaign_sql = "SELECT id FROM campaigns WHERE slug = ? AND game = ? AND active = 1";
+        let campaign = self
+            .query(campaign_sql, &[campaign.into(), game.slug().into()])
             .fetch_optional(&mut *conn)
             .await
-            .map_err(error)?
-        {
-            Some(row) => row.try_get("current").map_err(error)?,
-            None => 0,
-        };
-        if current != 1 {
-            return Ok(Target::SeedNotCurrent);
-        }
-        let campaign =
-            sqlx::query(self.sql("SELECT id FROM campaigns WHERE slug = ? AND game = ? AND active = 1"))
-                .bind(campaign)
-                .bind(game.slug())
-                .fetch_optional(&mut *conn)
-                .await
-                .map_err(error)?;
+            .map_err(error)?;
         Ok(match campaign {
-            Some(row) => Target::Campaign(row.try_get("id").map_err(error)?),
-            None => Target::CampaignUnavailable,
+            Some(row) => Target::Campaign(row.int("id")?),
+            None => Target::Refused(Refusal::CampaignUnavailable),
         })
     }
 
-    pub async fn insert_draw(&self, new: NewDraw) -> Result<InsertOutcome, StoreError> {
-        let served_by = serde_json::to_string(&new.served_by).map_err(StoreError::unexpected)?;
-        let collided = serde_json::to_string(&new.collided_nonces).map_err(StoreError::unexpected)?;
+    /// Pays the largest prize of `prize` that campaign `campaign_id` can still pay, inside the
+    /// draw's transaction (see [`Ladder`]).
+    pub(super) async fn award(
+        &self,
+        conn: &mut AnyConnection,
+        campaign_id: i64,
+        prize: &PrizeDraw,
+    ) -> Result<Award, StoreError> {
+        let mut ladder = Ladder::new(prize);
+        while let Some(cost) = ladder.next_cost() {
+            let paid =
+                self.query(PAY, &pay_args(campaign_id, cost)).execute(&mut *conn).await.map_err(error)?;
+            ladder.paid(paid.rows_affected() == 1);
+        }
+        Ok(ladder.award())
+    }
+
+    pub async fn insert_draw(&self, draw: NewDraw) -> Result<InsertOutcome, StoreError> {
+        let new = EncodedDraw::new(draw)?;
+        let draw = &new.draw;
         self.retrying(|| {
             self.timed(async {
                 let mut tx = self.pool.begin().await.map_err(error)?;
-                let campaign_id = match self.target(&mut tx, &new.campaign, new.game, new.seed_id).await? {
-                    Target::CampaignUnavailable => return Ok(InsertOutcome::CampaignUnavailable),
-                    Target::SeedNotCurrent => return Ok(InsertOutcome::SeedNotCurrent),
+                let campaign_id = match self.target(&mut tx, &draw.campaign, draw.game, draw.seed_id).await? {
                     Target::Campaign(id) => id,
+                    Target::Refused(refusal) => return Ok(refusal.into()),
                 };
-                let award = self.award(&mut tx, campaign_id, &new.prize).await?;
-                let (idem_key, idem_hash) = match &new.idempotency {
-                    Some(i) => (Some(i.key.clone()), Some(i.request_hash.clone())),
-                    None => (None, None),
-                };
-                let inserted = sqlx::query(self.sql(
-                "INSERT INTO draws (id, game, campaign_id, created_at, seed_id, nonce, client_seed, result,
-                     prize_pence, prize_label, drawn_prize_pence, drawn_prize_label, served_by, unique_key,
-                     global_key, idempotency_key, request_hash, collided_nonces)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            ))
-            .bind(&new.id)
-            .bind(new.game.slug())
-            .bind(campaign_id)
-            .bind(new.created_at_ms)
-            .bind(new.seed_id)
-            .bind(new.nonce as i64)
-            .bind(&new.client_seed)
-            .bind(&new.result_json)
-            .bind(award.prize.as_ref().map(|p| p.amount_pence.0 as i64))
-            .bind(award.prize.as_ref().map(|p| p.label.clone()))
-            .bind(award.downgraded_from.as_ref().map(|p| p.amount_pence.0 as i64))
-            .bind(award.downgraded_from.as_ref().map(|p| p.label.clone()))
-            .bind(&served_by)
-            .bind(&new.unique_key)
-            .bind(&new.global_key)
-            .bind(idem_key)
-            .bind(idem_hash)
-            .bind(&collided)
-            .execute(&mut *tx)
-            .await;
+                let award = self.award(&mut tx, campaign_id, &draw.prize).await?;
+                let inserted =
+                    self.query(INSERT_DRAW, &new.insert_args(campaign_id, &award)).execute(&mut *tx).await;
                 // On a violation the transaction is dropped, rolling back the budget spent above.
                 match inserted {
                     Ok(_) => {
                         tx.commit().await.map_err(error)?;
                         Ok(InsertOutcome::Inserted(award))
                     }
-                    Err(e) if violated(&e, "draws_unique_key") => Ok(InsertOutcome::UniqueKeyTaken),
-                    Err(e) if violated(&e, "draws_global_key") => Ok(InsertOutcome::GlobalKeyTaken),
-                    Err(e) if violated(&e, "draws_idempotency_key") => Ok(InsertOutcome::IdempotencyKeyTaken),
-                    Err(e) => Err(error(e)),
+                    Err(failure) => settle(failure),
                 }
             })
         })
@@ -115,44 +86,26 @@ impl SqlxStore {
     }
 
     pub async fn draw(&self, id: &str) -> Result<Option<StoredDraw>, StoreError> {
-        self.one_draw("d.id = ?", id).await
+        self.one_draw(DRAW_BY_ID, id).await
     }
 
     pub async fn draw_by_idempotency_key(&self, key: &str) -> Result<Option<StoredDraw>, StoreError> {
-        self.one_draw("d.idempotency_key = ?", key).await
+        self.one_draw(DRAW_BY_IDEMPOTENCY_KEY, key).await
     }
 
-    async fn one_draw(&self, condition: &str, value: &str) -> Result<Option<StoredDraw>, StoreError> {
+    async fn one_draw(&self, sql: &str, value: &str) -> Result<Option<StoredDraw>, StoreError> {
         self.timed(async {
-            let row = sqlx::query(self.sql(&format!("{DRAW_COLUMNS} WHERE {condition}")))
-                .bind(value)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(error)?;
-            row.as_ref().map(draw).transpose()
+            let row = self.query(sql, &[value.into()]).fetch_optional(&self.pool).await.map_err(error)?;
+            row.as_ref().map(StoredDraw::from_row).transpose()
         })
         .await
     }
 
     pub async fn recent_draws(&self, filter: DrawFilter) -> Result<Vec<StoredDraw>, StoreError> {
         self.timed(async {
-            let mut sql = format!("{DRAW_COLUMNS} WHERE 1 = 1");
-            if filter.game.is_some() {
-                sql.push_str(" AND d.game = ?");
-            }
-            if filter.campaign.is_some() {
-                sql.push_str(" AND c.slug = ?");
-            }
-            sql.push_str(" ORDER BY d.id DESC LIMIT ?");
-            let mut query = sqlx::query(self.sql(&sql));
-            if let Some(game) = filter.game {
-                query = query.bind(game.slug());
-            }
-            if let Some(campaign) = filter.campaign {
-                query = query.bind(campaign);
-            }
-            let rows = query.bind(i64::from(filter.limit)).fetch_all(&self.pool).await.map_err(error)?;
-            rows.iter().map(draw).collect()
+            let (sql, args) = filter.query();
+            let rows = self.query(&sql, &args).fetch_all(&self.pool).await.map_err(error)?;
+            rows.iter().map(StoredDraw::from_row).collect()
         })
         .await
     }

@@ -1,11 +1,12 @@
-//! Embedded migrations, applied one replica at a time under a server-side lock.
+//! Migrations on the servers, applied one replica at a time under a server-side lock. Which
+//! migrations exist and which are pending is the core's ([`crate::store::migrations`]); the lock
+//! and splitting a file into statements are this driver's.
 
-use super::{Dialect, SqlxStore, error, now_ms};
-use prizegen_domain::games::Game;
+use super::{Dialect, SqlxStore, error};
+use crate::store::campaigns::{INSERT_DEFAULT_CAMPAIGN, default_campaigns};
+use crate::store::migrations::{APPLIED_VERSION, MYSQL, POSTGRES, RECORD_MIGRATION, pending};
+use crate::store::now_ms;
 use sqlx::{AssertSqlSafe, Executor};
-
-const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../../../migrations/postgres/0001_init.sql"))];
-const MYSQL: &[(i64, &str)] = &[(1, include_str!("../../../migrations/mysql/0001_init.sql"))];
 
 /// An arbitrary, fixed key for the migration lock.
 const LOCK_KEY: i64 = 0x7072_697a_6567_656e; // "prizegen"
@@ -41,19 +42,13 @@ pub async fn run(store: &SqlxStore) -> anyhow::Result<()> {
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
         )
         .await?;
-        let applied: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-            .fetch_one(&mut *conn)
-            .await?;
-        for (version, sql) in migrations.iter().filter(|(v, _)| *v > applied) {
-            tracing::info!(version, "applying migration");
-            for statement in statements(sql) {
+        let applied: i64 = sqlx::query_scalar(APPLIED_VERSION).fetch_one(&mut *conn).await?;
+        for migration in pending(migrations, applied) {
+            tracing::info!(version = migration.version, "applying migration");
+            for statement in statements(migration.sql) {
                 conn.execute(AssertSqlSafe(statement)).await?;
             }
-            sqlx::query(store.sql("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"))
-                .bind(*version)
-                .bind(now_ms())
-                .execute(&mut *conn)
-                .await?;
+            store.query(RECORD_MIGRATION, &[migration.version.into(), now_ms().into()]).execute(&mut *conn).await?;
         }
         Ok::<(), sqlx::Error>(())
     }
@@ -64,27 +59,21 @@ pub async fn run(store: &SqlxStore) -> anyhow::Result<()> {
 
 /// Each game's default campaign, created once even when replicas start together.
 pub async fn ensure_default_campaigns(store: &SqlxStore) -> anyhow::Result<()> {
-    let today = time::OffsetDateTime::now_utc().date().to_string();
-    let sql = match store.dialect {
-        Dialect::Postgres => {
-            "INSERT INTO campaigns (slug, name, venue, date, game, budget_pence, active, created_at)
-             VALUES (?, ?, 'Online', ?, ?, NULL, 1, ?) ON CONFLICT (slug) DO NOTHING"
-        }
-        Dialect::MySql => {
-            "INSERT IGNORE INTO campaigns (slug, name, venue, date, game, budget_pence, active, created_at)
-             VALUES (?, ?, 'Online', ?, ?, NULL, 1, ?)"
-        }
-    };
-    for game in Game::ALL {
-        sqlx::query(store.sql(sql))
-            .bind(game.slug())
-            .bind(game.title())
-            .bind(&today)
-            .bind(game.slug())
-            .bind(now_ms())
-            .execute(&store.pool)
-            .await
-            .map_err(error)?;
+    let insert = store.dialect.insert_if_absent(INSERT_DEFAULT_CAMPAIGN, "(slug) ");
+    for args in default_campaigns(now_ms()) {
+        store.query(&insert, &args).execute(&store.pool).await.map_err(error)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_migration_file_splits_into_its_statements_without_comments() {
+        let file = "-- a comment\nCREATE TABLE a (x BIGINT);\n\nCREATE INDEX a_x ON a (x);\n-- the end\n";
+        let split: Vec<String> = statements(file).collect();
+        assert_eq!(split, ["CREATE TABLE a (x BIGINT)", "\nCREATE INDEX a_x ON a (x)"]);
+    }
 }

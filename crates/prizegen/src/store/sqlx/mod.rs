@@ -1,47 +1,35 @@
-//! The PostgreSQL and MySQL/MariaDB backend: one implementation over sqlx's runtime-chosen
-//! driver, with the few differences between the two in [`Dialect`].
+//! The PostgreSQL and MySQL/MariaDB driver: one implementation over sqlx's runtime-chosen
+//! driver, with the few differences between the two servers in [`Dialect`].
 //!
-//! Every guarantee is the database's, also with several front ends on one database: the same
-//! constraints as the SQLite schema, atomic conditional updates, and row locks where a check and
-//! a write belong together (a draw holds a share lock on its seed, so a rotation cannot reveal a
-//! seed between a draw's check and its commit). Statements are written with `?` placeholders and
-//! numbered for PostgreSQL once, when first used.
+//! What is the servers' own lives here: the connection pool and its timeouts, transactions and
+//! their retry when the server breaks a deadlock, row locks where a check and a write belong
+//! together (a draw holds a share lock on its seed, so a rotation cannot reveal a seed between a
+//! draw's check and its commit; nonce blocks and campaign updates lock their row), migrations
+//! under a server-side lock, and how a server error is read. What every driver shares — the
+//! statements' text (written with `?`, numbered here for PostgreSQL), row mapping, the prize
+//! ladder, campaign update rules, what a broken constraint means — is the store core's, in
+//! `store/`.
 
 mod campaigns;
+mod dialect;
 mod draws;
+mod errors;
 mod migrate;
 mod rows;
 mod seeds;
 mod sequences;
-mod stock;
+
+pub use dialect::Dialect;
 
 use super::StoreError;
-use super::now_ms;
-use sqlx::AnyPool;
-use sqlx::any::AnyPoolOptions;
-use sqlx::{AssertSqlSafe, Executor};
+use super::rows::Arg;
+use errors::error;
+use sqlx::any::{AnyArguments, AnyPoolOptions};
+use sqlx::query::Query;
+use sqlx::{Any, AnyPool, AssertSqlSafe, Executor};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-/// The SQL spoken by the server behind a URL.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dialect {
-    /// `$1` placeholders, `ON CONFLICT DO NOTHING`, `FOR SHARE`.
-    Postgres,
-    /// `?` placeholders, `INSERT IGNORE`, `LOCK IN SHARE MODE`.
-    MySql,
-}
-
-impl Dialect {
-    /// A share lock on the selected rows, appended to a `SELECT`.
-    fn share_lock(self) -> &'static str {
-        match self {
-            Dialect::Postgres => " FOR SHARE",
-            Dialect::MySql => " LOCK IN SHARE MODE",
-        }
-    }
-}
 
 /// Pool and timeout settings.
 #[derive(Clone, Copy, Debug)]
@@ -55,8 +43,11 @@ pub struct SqlOptions {
 /// A PostgreSQL or MySQL/MariaDB store; cheap to clone.
 #[derive(Clone)]
 pub struct SqlxStore {
+    /// The connections, each with the server-side statement timeout set.
     pool: AnyPool,
+    /// Which server it is.
     dialect: Dialect,
+    /// How long a call may take before the database counts as unavailable.
     timeout: Duration,
     /// Statements rewritten for this dialect, by their `?` form.
     statements: Arc<Mutex<HashMap<String, Arc<str>>>>,
@@ -74,13 +65,7 @@ impl SqlxStore {
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     // A statement that runs too long is cancelled by the server itself.
-                    let setting = match dialect {
-                        Dialect::Postgres => format!("SET statement_timeout = {timeout_ms}"),
-                        Dialect::MySql => {
-                            format!("SET SESSION max_statement_time = {}", timeout_ms as f64 / 1000.0)
-                        }
-                    };
-                    conn.execute(AssertSqlSafe(setting)).await?;
+                    conn.execute(AssertSqlSafe(dialect.statement_timeout(timeout_ms))).await?;
                     Ok(())
                 })
             })
@@ -93,29 +78,20 @@ impl SqlxStore {
         Ok(store)
     }
 
-    /// `sql` in this dialect: `?` placeholders become `$1`, `$2`, … for PostgreSQL.
+    /// `sql` in this dialect, rewritten once and then cached.
     fn sql(&self, sql: &str) -> AssertSqlSafe<Arc<str>> {
         let mut cache = self.statements.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(known) = cache.get(sql) {
             return AssertSqlSafe(known.clone());
         }
-        let numbered = cache.entry(sql.to_owned()).or_insert_with(|| {
-            if self.dialect == Dialect::MySql {
-                return Arc::from(sql);
-            }
-            let mut out = String::with_capacity(sql.len() + 8);
-            let mut n = 0;
-            for c in sql.chars() {
-                if c == '?' {
-                    n += 1;
-                    out.push_str(&format!("${n}"));
-                } else {
-                    out.push(c);
-                }
-            }
-            Arc::from(out)
-        });
+        let numbered =
+            cache.entry(sql.to_owned()).or_insert_with(|| Arc::from(self.dialect.placeholders(sql)));
         AssertSqlSafe(numbered.clone())
+    }
+
+    /// `sql` in this dialect with `args` bound, ready to run.
+    fn query(&self, sql: &str, args: &[Arg<'_>]) -> Query<'static, Any, AnyArguments> {
+        rows::bind(sqlx::query(self.sql(sql)), args)
     }
 
     /// Runs `work` within the store's time limit; a timeout is the database being unavailable.
@@ -151,41 +127,4 @@ impl SqlxStore {
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.timed(async { self.pool.execute("SELECT 1").await.map(|_| ()).map_err(error) }).await
     }
-}
-
-/// The name of the constraint a unique violation broke (both servers name it in the message).
-fn violated(error: &sqlx::Error, constraint: &str) -> bool {
-    match error {
-        sqlx::Error::Database(e) if e.is_unique_violation() => {
-            e.constraint() == Some(constraint)
-                || e.message().contains(&format!("'{constraint}'"))
-                || e.message().contains(&format!("\"{constraint}\""))
-        }
-        _ => false,
-    }
-}
-
-/// sqlx errors as the store's: connection trouble, timeouts and overload are "unavailable"
-/// (503); anything else is unexpected (500).
-fn error(error: sqlx::Error) -> StoreError {
-    use sqlx::Error::*;
-    if let Database(e) = &error {
-        // Deadlock victims and serialization failures (PostgreSQL 40P01/40001, MySQL 1213).
-        if matches!(e.code().as_deref(), Some("40P01" | "40001" | "1213")) {
-            return StoreError::Contended(error.into());
-        }
-    }
-    let unavailable = match &error {
-        Io(_) | Tls(_) | PoolTimedOut | PoolClosed | WorkerCrashed | Protocol(_) => true,
-        Database(e) => {
-            let code = e.code().map(|c| c.into_owned()).unwrap_or_default();
-            // PostgreSQL classes 08 (connection), 53 (resources), 57 (operator intervention,
-            // statement timeout), 40 (rollback); MySQL/MariaDB lock wait timeout, too many
-            // connections, statement time limit. (Deadlocks are `Contended`, above.)
-            ["08", "53", "57", "40"].iter().any(|class| code.starts_with(class))
-                || ["1205", "1040", "1969", "3024"].contains(&code.as_str())
-        }
-        _ => false,
-    };
-    if unavailable { StoreError::unavailable(error) } else { StoreError::unexpected(error) }
 }

@@ -1,11 +1,12 @@
-//! Server seeds: the current one, nonce blocks, rotation.
+//! Server seeds on the servers: the current one, nonce blocks (under a row lock), rotation
+//! (which waits for draws holding their seed's share lock).
 
-use super::rows::seed;
-use super::{Dialect, SqlxStore, error, now_ms};
-use crate::store::queries::SEED_COLUMNS;
+use super::{SqlxStore, error};
+use crate::store::now_ms;
+use crate::store::rows::StoredRow;
+use crate::store::seeds::{ALL_SEEDS, CURRENT_SEED, INSERT_SEED, SEED_BY_HASH, SEED_BY_ID, insert_seed_args};
 use crate::store::{Rotation, SeedRecord, StoreError};
 use prizegen_domain::fairness::ServerSeed;
-use sqlx::Row;
 use std::ops::Range;
 
 impl SqlxStore {
@@ -13,27 +14,13 @@ impl SqlxStore {
         self.timed(async {
             // The UNIQUE is_current column makes a second current seed impossible; with one
             // already there (another replica's, perhaps) this insert does nothing.
-            let sql = match self.dialect {
-                Dialect::Postgres => {
-                    "INSERT INTO server_seeds (seed_hash, server_seed, is_current, created_at) VALUES (?, ?, 1, ?)
-                     ON CONFLICT DO NOTHING"
-                }
-                Dialect::MySql => {
-                    "INSERT IGNORE INTO server_seeds (seed_hash, server_seed, is_current, created_at) VALUES (?, ?, 1, ?)"
-                }
-            };
-            sqlx::query(self.sql(sql))
-                .bind(candidate.commitment().to_string())
-                .bind(candidate.to_hex())
-                .bind(now_ms())
+            let insert = self.dialect.insert_if_absent(INSERT_SEED, "");
+            self.query(&insert, &insert_seed_args(&candidate, now_ms()))
                 .execute(&self.pool)
                 .await
                 .map_err(error)?;
-            let row = sqlx::query(self.sql(&format!("{SEED_COLUMNS} WHERE is_current = 1")))
-                .fetch_one(&self.pool)
-                .await
-                .map_err(error)?;
-            seed(&row)
+            let row = self.query(CURRENT_SEED, &[]).fetch_one(&self.pool).await.map_err(error)?;
+            SeedRecord::from_row(&row)
         })
         .await
     }
@@ -43,21 +30,12 @@ impl SqlxStore {
         self.retrying(|| {
             self.timed(async {
                 let mut tx = self.pool.begin().await.map_err(error)?;
-                let next: Option<i64> =
-                    sqlx::query(self.sql(
-                        "SELECT next_nonce FROM server_seeds WHERE id = ? AND is_current = 1 FOR UPDATE",
-                    ))
-                    .bind(seed_id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(error)?
-                    .map(|row| row.try_get("next_nonce"))
-                    .transpose()
-                    .map_err(error)?;
-                let Some(start) = next else { return Ok(None) };
-                sqlx::query(self.sql("UPDATE server_seeds SET next_nonce = next_nonce + ? WHERE id = ?"))
-                    .bind(count)
-                    .bind(seed_id)
+                let locked = "SELECT next_nonce FROM server_seeds WHERE id = ? AND is_current = 1 FOR UPDATE";
+                let row =
+                    self.query(locked, &[seed_id.into()]).fetch_optional(&mut *tx).await.map_err(error)?;
+                let Some(start) = row.map(|row| row.int("next_nonce")).transpose()? else { return Ok(None) };
+                let advance = "UPDATE server_seeds SET next_nonce = next_nonce + ? WHERE id = ?";
+                self.query(advance, &[count.into(), seed_id.into()])
                     .execute(&mut *tx)
                     .await
                     .map_err(error)?;
@@ -70,42 +48,23 @@ impl SqlxStore {
 
     pub async fn rotate_seed(&self, candidate: ServerSeed) -> Result<Rotation, StoreError> {
         let now = now_ms();
+        let args = insert_seed_args(&candidate, now);
         self.timed(async {
             let mut tx = self.pool.begin().await.map_err(error)?;
             // The lock waits for draws holding a share lock on the seed to commit.
-            let revealed_id: i64 = sqlx::query(self.sql("SELECT id FROM server_seeds WHERE is_current = 1 FOR UPDATE"))
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(error)?
-                .try_get("id")
-                .map_err(error)?;
-            sqlx::query(self.sql("UPDATE server_seeds SET is_current = NULL, revealed_at = ? WHERE id = ?"))
-                .bind(now)
-                .bind(revealed_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(error)?;
-            let hash = candidate.commitment().to_string();
-            sqlx::query(self.sql(
-                "INSERT INTO server_seeds (seed_hash, server_seed, is_current, created_at) VALUES (?, ?, 1, ?)",
-            ))
-            .bind(&hash)
-            .bind(candidate.to_hex())
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(error)?;
-            let revealed = sqlx::query(self.sql(&format!("{SEED_COLUMNS} WHERE id = ?")))
-                .bind(revealed_id)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(error)?;
-            let current = sqlx::query(self.sql(&format!("{SEED_COLUMNS} WHERE seed_hash = ?")))
-                .bind(&hash)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(error)?;
-            let rotation = Rotation { revealed: seed(&revealed)?, current: seed(&current)? };
+            let current = "SELECT id FROM server_seeds WHERE is_current = 1 FOR UPDATE";
+            let revealed_id = self.query(current, &[]).fetch_one(&mut *tx).await.map_err(error)?.int("id")?;
+            let reveal = "UPDATE server_seeds SET is_current = NULL, revealed_at = ? WHERE id = ?";
+            self.query(reveal, &[now.into(), revealed_id.into()]).execute(&mut *tx).await.map_err(error)?;
+            self.query(INSERT_SEED, &args).execute(&mut *tx).await.map_err(error)?;
+            let revealed =
+                self.query(SEED_BY_ID, &[revealed_id.into()]).fetch_one(&mut *tx).await.map_err(error)?;
+            // The new seed, found by its commitment: the insert's first argument.
+            let current = self.query(SEED_BY_HASH, &args[..1]).fetch_one(&mut *tx).await.map_err(error)?;
+            let rotation = Rotation {
+                revealed: SeedRecord::from_row(&revealed)?,
+                current: SeedRecord::from_row(&current)?,
+            };
             tx.commit().await.map_err(error)?;
             Ok(rotation)
         })
@@ -114,11 +73,8 @@ impl SqlxStore {
 
     pub async fn seeds(&self) -> Result<Vec<SeedRecord>, StoreError> {
         self.timed(async {
-            let rows = sqlx::query(self.sql(&format!("{SEED_COLUMNS} ORDER BY is_current IS NULL, id DESC")))
-                .fetch_all(&self.pool)
-                .await
-                .map_err(error)?;
-            rows.iter().map(seed).collect()
+            let rows = self.query(ALL_SEEDS, &[]).fetch_all(&self.pool).await.map_err(error)?;
+            rows.iter().map(SeedRecord::from_row).collect()
         })
         .await
     }
