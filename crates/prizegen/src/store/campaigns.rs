@@ -1,6 +1,6 @@
 //! Campaigns: the gig planner's records, each with the budget its prizes are paid from.
 
-use super::rows::{Arg, StoredRow};
+use super::rows::{Arg, FromRow, StoredRow};
 use prizegen_domain::games::Game;
 
 /// A campaign (the gig planner's record).
@@ -108,9 +108,9 @@ pub(super) fn default_campaigns(now: i64) -> impl Iterator<Item = [Arg<'static>;
     })
 }
 
-impl Campaign {
+impl FromRow for Campaign {
     /// Reads a row of the campaign SELECTs above (its id is read by the caller that needs it).
-    pub(super) fn from_row<R: StoredRow>(row: &R) -> Result<Self, R::Error> {
+    fn from_row<R: StoredRow>(row: &R) -> Result<Self, R::Error> {
         Ok(Self {
             slug: row.text("slug")?,
             name: row.text("name")?,
@@ -122,7 +122,9 @@ impl Campaign {
             active: row.int("active")? == 1,
         })
     }
+}
 
+impl Campaign {
     /// The campaign once `fields` replaced its own: the slug and what it spent stay.
     pub(super) fn updated(self, fields: CampaignFields) -> Self {
         let CampaignFields { slug: _, name, venue, date, game, budget_pence, active } = fields;

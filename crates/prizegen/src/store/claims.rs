@@ -2,7 +2,7 @@
 //! concurrent claims wins, and the winner's draw is stored in the same transaction with the
 //! generation's seed and nonce.
 
-use super::rows::{Arg, StoredRow, label, pence};
+use super::rows::{Arg, FromRow, StoredRow, label, pence};
 use super::{Award, PrizeDraw, ServedBy, StoredDraw};
 use crate::contract::Instance;
 
@@ -78,9 +78,9 @@ pub(super) struct Generation {
     served_by: ServedBy,
 }
 
-impl Generation {
+impl FromRow for Generation {
     /// Reads the [`generation_columns`] of a claimed sequence.
-    pub(super) fn from_row<R: StoredRow>(row: &R) -> Result<Self, R::Error> {
+    fn from_row<R: StoredRow>(row: &R) -> Result<Self, R::Error> {
         Ok(Self {
             campaign_id: row.int("campaign_id")?,
             seed_id: row.int("seed_id")?,

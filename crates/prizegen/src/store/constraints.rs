@@ -62,44 +62,21 @@ impl Answer for CampaignWrite {
 mod tests {
     use super::*;
 
-    const ALL: [Constraint; 6] = [
-        Constraint::DrawUniqueKey,
-        Constraint::DrawGlobalKey,
-        Constraint::IdempotencyKey,
-        Constraint::SequenceTaken,
-        Constraint::CampaignSlug,
-        Constraint::ForeignKey,
-    ];
-
-    fn answers<T: Answer>() -> Vec<(Constraint, T)> {
-        ALL.into_iter().filter_map(|c| T::answer(c).map(|answer| (c, answer))).collect()
-    }
-
     #[test]
-    fn a_draw_insert_answers_for_its_three_keys_only() {
-        assert_eq!(
-            answers::<InsertOutcome>(),
-            [
-                (Constraint::DrawUniqueKey, InsertOutcome::UniqueKeyTaken),
-                (Constraint::DrawGlobalKey, InsertOutcome::GlobalKeyTaken),
-                (Constraint::IdempotencyKey, InsertOutcome::IdempotencyKeyTaken),
-            ]
-        );
-    }
-
-    #[test]
-    fn a_sequence_insert_answers_for_a_taken_sequence_only() {
-        assert_eq!(answers::<SequenceOutcome>(), [(Constraint::SequenceTaken, SequenceOutcome::Taken)]);
-    }
-
-    #[test]
-    fn a_campaign_write_answers_for_its_slug_and_its_history() {
-        assert_eq!(
-            answers::<CampaignWrite>(),
-            [
-                (Constraint::CampaignSlug, CampaignWrite::SlugTaken),
-                (Constraint::ForeignKey, CampaignWrite::HasDraws),
-            ]
-        );
+    fn each_constraint_answers_only_the_writes_it_means_something_to() {
+        use {CampaignWrite as Campaign, InsertOutcome as Draw, SequenceOutcome as Sequence};
+        let table = [
+            (Constraint::DrawUniqueKey, Some(Draw::UniqueKeyTaken), None, None),
+            (Constraint::DrawGlobalKey, Some(Draw::GlobalKeyTaken), None, None),
+            (Constraint::IdempotencyKey, Some(Draw::IdempotencyKeyTaken), None, None),
+            (Constraint::SequenceTaken, None, Some(Sequence::Taken), None),
+            (Constraint::CampaignSlug, None, None, Some(Campaign::SlugTaken)),
+            (Constraint::ForeignKey, None, None, Some(Campaign::HasDraws)),
+        ];
+        for (broken, draw, sequence, campaign) in table {
+            assert_eq!(Draw::answer(broken), draw, "a draw's insert, {broken:?}");
+            assert_eq!(Sequence::answer(broken), sequence, "a sequence's insert, {broken:?}");
+            assert_eq!(Campaign::answer(broken), campaign, "a campaign write, {broken:?}");
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Draws: what is stored for each one, how it is found again, and what can happen to an insert.
 
-use super::rows::{Arg, StoredRow, label, pence};
+use super::rows::{Arg, FromRow, StoredRow, label, pence};
 use super::{Award, PrizeDraw, ServedBy, StoreError};
 use prizegen_domain::games::Game;
 use prizegen_domain::money::Prize;
@@ -134,16 +134,16 @@ pub(super) const INSERT_DRAW: &str = "INSERT INTO draws (id, game, campaign_id, 
 impl DrawFilter {
     /// The SELECT listing these draws, newest first, and its arguments: one statement per
     /// filter shape, so that each uses its index.
-    pub(super) fn query(&self) -> (String, Vec<Arg<'_>>) {
+    pub(super) fn query(self) -> (String, Vec<Arg<'static>>) {
         let mut sql = String::from(concat!(select_draws!(), " WHERE 1 = 1"));
         let mut args = Vec::with_capacity(3);
         if let Some(game) = self.game {
             sql.push_str(" AND d.game = ?");
             args.push(game.slug().into());
         }
-        if let Some(campaign) = &self.campaign {
+        if let Some(campaign) = self.campaign {
             sql.push_str(" AND c.slug = ?");
-            args.push(campaign.as_str().into());
+            args.push(campaign.into());
         }
         sql.push_str(" ORDER BY d.id DESC LIMIT ?");
         args.push(i64::from(self.limit).into());
@@ -151,9 +151,9 @@ impl DrawFilter {
     }
 }
 
-impl StoredDraw {
+impl FromRow for StoredDraw {
     /// Reads a row of the draw SELECTs above.
-    pub(super) fn from_row<R: StoredRow>(row: &R) -> Result<Self, R::Error> {
+    fn from_row<R: StoredRow>(row: &R) -> Result<Self, R::Error> {
         Ok(Self {
             id: row.text("id")?,
             game: row.text("game")?,
@@ -240,12 +240,7 @@ mod tests {
             client_seed: "client".into(),
             result_json: "{}".into(),
             prize: PrizeDraw::default(),
-            served_by: ServedBy {
-                frontend: Instance::new("0.1.0", "fe"),
-                letters: None,
-                numbers: None,
-                rules: None,
-            },
+            served_by: serde_json::from_str(r#"{"frontend": "0.1.0@fe"}"#).unwrap(),
             unique_key: Some("12345678".into()),
             global_key: None,
             idempotency: Some(Idempotency { key: "k".into(), request_hash: "h".into() }),
@@ -266,12 +261,8 @@ mod tests {
         assert_eq!(args[13..17], ["12345678".into(), Arg::Text(None), "k".into(), "h".into()]);
         assert_eq!(args[17], "[40]".into(), "collided nonces, as JSON");
         assert!(matches!(&args[12], Arg::Text(Some(json)) if json.contains("\"frontend\":\"0.1.0@fe\"")));
-    }
-
-    #[test]
-    fn a_nonce_beyond_what_the_database_keeps_is_refused_before_any_write() {
-        let err = EncodedDraw::new(NewDraw { nonce: u64::MAX, ..draw() }).err();
-        assert!(matches!(err, Some(StoreError::Unexpected(_))));
+        let too_far = EncodedDraw::new(NewDraw { nonce: u64::MAX, ..draw() }).err();
+        assert!(matches!(too_far, Some(StoreError::Unexpected(_))), "refused before any write");
     }
 
     #[test]

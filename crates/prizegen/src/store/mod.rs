@@ -1,10 +1,26 @@
 //! Where draws, seeds and campaigns are stored. The only module that talks to a database.
 //!
-//! [`Store`] is the interface the front end uses; each backend lives in its own folder:
-//! `sqlite/` (the embedded default) and `sqlx/` (PostgreSQL and MySQL/MariaDB). Rules that must hold under concurrency — one current seed, nonces never
-//! reused, unique account numbers per campaign, unique character names, a sequence claimed once,
-//! budgets never overspent, idempotency keys — are database constraints or atomic conditional
-//! updates.
+//! [`Store`] is the interface the front end uses. Underneath it are one store core and two
+//! drivers, so that a rule is written once and a database's own ways stay with that database.
+//!
+//! - **The core** (the files of this folder) is everything that does not depend on which
+//!   database it is: the types that go in and out, one file per aggregate (`seeds.rs`,
+//!   `campaigns.rs`, `draws.rs`, `sequences.rs`, `claims.rs`), each with the statements the
+//!   dialects agree on (written once, with `?` placeholders), its statements' arguments in order,
+//!   and how its rows are read (`rows.rs`: by column name, for every driver); the prize ladder
+//!   (`stock.rs`); the campaign update rules; where a new draw or sequence may go (`target.rs`);
+//!   what a broken constraint means (`constraints.rs`); and the migration lists and the rule for
+//!   applying them (`migrations.rs`).
+//! - **A driver** runs those statements its way and adds what only its database needs:
+//!   `sqlite/` (the embedded default: blocking calls on their own threads, one writer committing
+//!   in groups, `RETURNING`) and `sqlx/` (PostgreSQL and MySQL/MariaDB over sqlx's Any driver: a
+//!   pool, row locks, deadlock retry, migrations under a server-side lock, the dialect switch).
+//!   A driver says which constraint an error broke; the core says what that means.
+//!
+//! Rules that must hold under concurrency — one current seed, nonces never reused, unique
+//! account numbers per campaign, unique character names, a sequence claimed once, budgets never
+//! overspent, idempotency keys — are database constraints or atomic conditional updates, the
+//! same in every driver.
 
 mod campaigns;
 mod claims;
@@ -32,10 +48,10 @@ pub use served_by::ServedBy;
 pub use stock::{Award, PrizeDraw};
 pub use url::{BadDatabaseUrl, DatabaseUrl};
 
+pub use sqlx::SqlOptions;
+
 use prizegen_domain::fairness::ServerSeed;
 use std::ops::Range;
-
-pub use sqlx::SqlOptions;
 
 /// Now, in Unix milliseconds: how every stored time is kept.
 pub fn now_ms() -> i64 {

@@ -33,10 +33,16 @@ pub(super) trait StoredRow {
     /// A prize kept as an amount column and a label column; NULL in either is no prize.
     fn prize(&self, amount: &str, label: &str) -> Result<Option<Prize>, Self::Error> {
         Ok(match (self.maybe_int(amount)?, self.maybe_text(label)?) {
-            (Some(pence), Some(label)) => Some(Prize { amount_pence: Pence(pence as u64), label }),
+            (Some(pence), Some(text)) => Some(Prize { amount_pence: Pence(pence as u64), label: text }),
             _ => None,
         })
     }
+}
+
+/// A store type read from a row of its shared SELECT: written once, for every driver.
+pub(super) trait FromRow: Sized {
+    /// Reads `row`.
+    fn from_row<R: StoredRow>(row: &R) -> Result<Self, R::Error>;
 }
 
 /// A statement parameter as both drivers bind it. A NULL keeps its type, because PostgreSQL

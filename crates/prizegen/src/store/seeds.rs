@@ -1,6 +1,6 @@
 //! Server seeds: the secret behind every draw's fairness, one current at a time.
 
-use super::rows::{Arg, StoredRow};
+use super::rows::{Arg, FromRow, StoredRow};
 use prizegen_domain::fairness::{SeedHash, ServerSeed};
 
 /// A stored server seed.
@@ -53,9 +53,9 @@ pub(super) fn insert_seed_args(candidate: &ServerSeed, now: i64) -> [Arg<'static
     [candidate.commitment().to_string().into(), candidate.to_hex().into(), now.into()]
 }
 
-impl SeedRecord {
+impl FromRow for SeedRecord {
     /// Reads a row of the seed SELECTs above.
-    pub(super) fn from_row<R: StoredRow>(row: &R) -> Result<Self, R::Error> {
+    fn from_row<R: StoredRow>(row: &R) -> Result<Self, R::Error> {
         let seed = ServerSeed::from_hex(&row.text("server_seed")?)
             .map_err(|_| row.malformed("server_seed", "malformed seed".into()))?;
         let hash = SeedHash::parse(&row.text("seed_hash")?)

@@ -1,6 +1,6 @@
 //! prize-pool sequences: stored when generated, claimed at most once.
 
-use super::rows::{Arg, StoredRow};
+use super::rows::{Arg, FromRow, StoredRow};
 use super::{ServedBy, StoreError};
 
 /// A prize-pool sequence about to be stored.
@@ -74,9 +74,9 @@ pub(super) const SEQUENCE_BY_ID: &str = concat!(select_sequences!(), " WHERE q.s
 pub(super) const INSERT_SEQUENCE: &str =
     "INSERT INTO sequences (sequence, campaign_id, created_at, seed_id, nonce, client_seed, served_by)
      VALUES (?, ?, ?, ?, ?, ?, ?)";
-impl StoredSequence {
+impl FromRow for StoredSequence {
     /// Reads a row of [`SEQUENCE_BY_ID`].
-    pub(super) fn from_row<R: StoredRow>(row: &R) -> Result<Self, R::Error> {
+    fn from_row<R: StoredRow>(row: &R) -> Result<Self, R::Error> {
         Ok(Self {
             sequence: row.text("sequence")?,
             campaign: row.text("slug")?,

@@ -5,7 +5,7 @@ use crate::store::campaigns::{
     ALL_CAMPAIGNS, CAMPAIGN_BY_SLUG, CAMPAIGN_USED, DELETE_CAMPAIGN, INSERT_CAMPAIGN, UPDATE_CAMPAIGN,
     UpdateCheck, check_update,
 };
-use crate::store::rows::StoredRow;
+use crate::store::rows::{FromRow, StoredRow};
 use crate::store::{Campaign, CampaignFields, CampaignWrite, StoreError};
 use rusqlite::{Connection, OptionalExtension};
 
@@ -17,24 +17,18 @@ fn by_slug(conn: &Connection, slug: &str) -> rusqlite::Result<Option<(i64, Campa
 }
 
 impl SqliteStore {
-    pub async fn campaign(&self, slug: &str) -> Result<Option<Campaign>, StoreError> {
-        let slug = slug.to_owned();
-        let outcome = self.threads.read(move |conn| by_slug(conn, &slug)).await?;
-        Ok(flatten(outcome)?.map(|(_, campaign)| campaign))
+    pub(in crate::store) async fn campaign(&self, slug: &str) -> Result<Option<Campaign>, StoreError> {
+        self.one(CAMPAIGN_BY_SLUG, vec![slug.to_owned().into()]).await
     }
 
-    pub async fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
-        let outcome = self
-            .threads
-            .read(|conn| {
-                let mut stmt = conn.prepare_cached(ALL_CAMPAIGNS)?;
-                stmt.query_map([], |row| Campaign::from_row(row))?.collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .await?;
-        flatten(outcome)
+    pub(in crate::store) async fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
+        self.all(ALL_CAMPAIGNS, vec![]).await
     }
 
-    pub async fn create_campaign(&self, fields: CampaignFields) -> Result<CampaignWrite, StoreError> {
+    pub(in crate::store) async fn create_campaign(
+        &self,
+        fields: CampaignFields,
+    ) -> Result<CampaignWrite, StoreError> {
         let outcome = self
             .threads
             .write(move |conn| {
@@ -46,7 +40,7 @@ impl SqliteStore {
         settle(outcome)
     }
 
-    pub async fn update_campaign(
+    pub(in crate::store) async fn update_campaign(
         &self,
         slug: &str,
         fields: CampaignFields,
@@ -76,7 +70,7 @@ impl SqliteStore {
         flatten(outcome)
     }
 
-    pub async fn delete_campaign(&self, slug: &str) -> Result<CampaignWrite, StoreError> {
+    pub(in crate::store) async fn delete_campaign(&self, slug: &str) -> Result<CampaignWrite, StoreError> {
         let slug = slug.to_owned();
         let outcome = self
             .threads

@@ -1,6 +1,6 @@
 //! Draws on SQLite: where a new one may go, paying its prize, the insert itself, and reads.
 
-use super::{SqliteStore, execute, flatten, settle};
+use super::{SqliteStore, execute, settle};
 use crate::store::draws::{DRAW_BY_ID, DRAW_BY_IDEMPOTENCY_KEY, EncodedDraw, INSERT_DRAW};
 use crate::store::stock::{Ladder, PAY, pay_args};
 use crate::store::target::{Refusal, Target};
@@ -41,7 +41,7 @@ pub(super) fn award(conn: &Connection, campaign_id: i64, prize: &PrizeDraw) -> r
 }
 
 impl SqliteStore {
-    pub async fn insert_draw(&self, draw: NewDraw) -> Result<InsertOutcome, StoreError> {
+    pub(in crate::store) async fn insert_draw(&self, draw: NewDraw) -> Result<InsertOutcome, StoreError> {
         let new = EncodedDraw::new(draw)?;
         let outcome = self
             .threads
@@ -61,34 +61,22 @@ impl SqliteStore {
         settle(outcome)
     }
 
-    pub async fn draw(&self, id: &str) -> Result<Option<StoredDraw>, StoreError> {
-        self.one_draw(DRAW_BY_ID, id.to_owned()).await
+    pub(in crate::store) async fn draw(&self, id: &str) -> Result<Option<StoredDraw>, StoreError> {
+        self.one(DRAW_BY_ID, vec![id.to_owned().into()]).await
     }
 
-    pub async fn draw_by_idempotency_key(&self, key: &str) -> Result<Option<StoredDraw>, StoreError> {
-        self.one_draw(DRAW_BY_IDEMPOTENCY_KEY, key.to_owned()).await
+    pub(in crate::store) async fn draw_by_idempotency_key(
+        &self,
+        key: &str,
+    ) -> Result<Option<StoredDraw>, StoreError> {
+        self.one(DRAW_BY_IDEMPOTENCY_KEY, vec![key.to_owned().into()]).await
     }
 
-    async fn one_draw(&self, sql: &'static str, value: String) -> Result<Option<StoredDraw>, StoreError> {
-        let outcome = self
-            .threads
-            .read(move |conn| {
-                conn.prepare_cached(sql)?.query_row([value], |row| StoredDraw::from_row(row)).optional()
-            })
-            .await?;
-        flatten(outcome)
-    }
-
-    pub async fn recent_draws(&self, filter: DrawFilter) -> Result<Vec<StoredDraw>, StoreError> {
-        let outcome = self
-            .threads
-            .read(move |conn| {
-                let (sql, args) = filter.query();
-                let mut stmt = conn.prepare_cached(&sql)?;
-                stmt.query_map(rusqlite::params_from_iter(&args), |row| StoredDraw::from_row(row))?
-                    .collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .await?;
-        flatten(outcome)
+    pub(in crate::store) async fn recent_draws(
+        &self,
+        filter: DrawFilter,
+    ) -> Result<Vec<StoredDraw>, StoreError> {
+        let (sql, args) = filter.query();
+        self.all(sql, args).await
     }
 }

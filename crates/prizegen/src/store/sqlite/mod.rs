@@ -19,8 +19,8 @@ mod threads;
 use super::StoreError;
 use super::constraints::{Answer, Constraint};
 use super::now_ms;
-use super::rows::Arg;
-use rusqlite::Connection;
+use super::rows::{Arg, FromRow};
+use rusqlite::{Connection, OptionalExtension};
 use std::path::Path;
 use threads::Threads;
 
@@ -68,6 +68,39 @@ impl SqliteStore {
         let (read, write) = tokio::join!(self.threads.read(select), self.threads.write(select));
         flatten(read?)?;
         flatten(write?)
+    }
+}
+
+impl SqliteStore {
+    /// The row `sql` selects with `args`, if any, read on a reader thread.
+    async fn one<T>(&self, sql: &'static str, args: Vec<Arg<'static>>) -> Result<Option<T>, StoreError>
+    where
+        T: FromRow + Send + 'static,
+    {
+        let outcome = self
+            .threads
+            .read(move |conn| {
+                let mut stmt = conn.prepare_cached(sql)?;
+                stmt.query_row(rusqlite::params_from_iter(&args), |row| T::from_row(row)).optional()
+            })
+            .await?;
+        flatten(outcome)
+    }
+
+    /// Every row `sql` selects with `args`, read on a reader thread.
+    async fn all<T, S>(&self, sql: S, args: Vec<Arg<'static>>) -> Result<Vec<T>, StoreError>
+    where
+        T: FromRow + Send + 'static,
+        S: AsRef<str> + Send + 'static,
+    {
+        let outcome = self
+            .threads
+            .read(move |conn| {
+                let mut stmt = conn.prepare_cached(sql.as_ref())?;
+                stmt.query_map(rusqlite::params_from_iter(&args), |row| T::from_row(row))?.collect()
+            })
+            .await?;
+        flatten(outcome)
     }
 }
 

@@ -2,6 +2,7 @@
 //! in one statement what the servers do with a locked read and an update.
 
 use super::{SqliteStore, execute, flatten, now_ms};
+use crate::store::rows::FromRow;
 use crate::store::seeds::{ALL_SEEDS, CURRENT_SEED, INSERT_SEED, SEED_BY_ID, insert_seed_args};
 use crate::store::{Rotation, SeedRecord, StoreError};
 use prizegen_domain::fairness::ServerSeed;
@@ -9,7 +10,10 @@ use rusqlite::{OptionalExtension, params};
 use std::ops::Range;
 
 impl SqliteStore {
-    pub async fn current_seed_or_insert(&self, candidate: ServerSeed) -> Result<SeedRecord, StoreError> {
+    pub(in crate::store) async fn current_seed_or_insert(
+        &self,
+        candidate: ServerSeed,
+    ) -> Result<SeedRecord, StoreError> {
         let args = insert_seed_args(&candidate, now_ms());
         let outcome = self
             .threads
@@ -23,7 +27,11 @@ impl SqliteStore {
         flatten(outcome)
     }
 
-    pub async fn reserve_nonces(&self, seed_id: i64, count: u64) -> Result<Option<Range<u64>>, StoreError> {
+    pub(in crate::store) async fn reserve_nonces(
+        &self,
+        seed_id: i64,
+        count: u64,
+    ) -> Result<Option<Range<u64>>, StoreError> {
         let count = i64::try_from(count).map_err(|_| StoreError::unexpected("nonce block too large"))?;
         let outcome = self
             .threads
@@ -39,7 +47,7 @@ impl SqliteStore {
         Ok(flatten(outcome)?.map(|end| (end - count) as u64..end as u64))
     }
 
-    pub async fn rotate_seed(&self, candidate: ServerSeed) -> Result<Rotation, StoreError> {
+    pub(in crate::store) async fn rotate_seed(&self, candidate: ServerSeed) -> Result<Rotation, StoreError> {
         let now = now_ms();
         let args = insert_seed_args(&candidate, now);
         let outcome = self
@@ -61,14 +69,7 @@ impl SqliteStore {
         flatten(outcome)
     }
 
-    pub async fn seeds(&self) -> Result<Vec<SeedRecord>, StoreError> {
-        let outcome = self
-            .threads
-            .read(|conn| {
-                let mut stmt = conn.prepare_cached(ALL_SEEDS)?;
-                stmt.query_map([], |row| SeedRecord::from_row(row))?.collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .await?;
-        flatten(outcome)
+    pub(in crate::store) async fn seeds(&self) -> Result<Vec<SeedRecord>, StoreError> {
+        self.all(ALL_SEEDS, vec![]).await
     }
 }

@@ -6,6 +6,7 @@ use crate::store::claims::{
     CLAIM_SEQUENCE, GENERATION_COLUMNS, Generation, INSERT_CLAIM_DRAW, SEQUENCE_EXISTS,
 };
 use crate::store::draws::DRAW_BY_ID;
+use crate::store::rows::FromRow;
 use crate::store::sequences::{EncodedSequence, INSERT_SEQUENCE, SEQUENCE_BY_ID};
 use crate::store::target::Target;
 use crate::store::{
@@ -15,7 +16,10 @@ use prizegen_domain::games::Game;
 use rusqlite::OptionalExtension;
 
 impl SqliteStore {
-    pub async fn insert_sequence(&self, sequence: NewSequence) -> Result<SequenceOutcome, StoreError> {
+    pub(in crate::store) async fn insert_sequence(
+        &self,
+        sequence: NewSequence,
+    ) -> Result<SequenceOutcome, StoreError> {
         let new = EncodedSequence::new(sequence)?;
         let outcome = self
             .threads
@@ -32,20 +36,14 @@ impl SqliteStore {
         settle(outcome)
     }
 
-    pub async fn sequence(&self, sequence: &str) -> Result<Option<StoredSequence>, StoreError> {
-        let sequence = sequence.to_owned();
-        let outcome = self
-            .threads
-            .read(move |conn| {
-                conn.prepare_cached(SEQUENCE_BY_ID)?
-                    .query_row([sequence], |row| StoredSequence::from_row(row))
-                    .optional()
-            })
-            .await?;
-        flatten(outcome)
+    pub(in crate::store) async fn sequence(
+        &self,
+        sequence: &str,
+    ) -> Result<Option<StoredSequence>, StoreError> {
+        self.one(SEQUENCE_BY_ID, vec![sequence.to_owned().into()]).await
     }
 
-    pub async fn claim_sequence(&self, claim: NewClaim) -> Result<ClaimOutcome, StoreError> {
+    pub(in crate::store) async fn claim_sequence(&self, claim: NewClaim) -> Result<ClaimOutcome, StoreError> {
         let outcome = self
             .threads
             .write(move |conn| {

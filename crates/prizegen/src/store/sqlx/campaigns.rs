@@ -7,31 +7,22 @@ use crate::store::campaigns::{
     UpdateCheck, check_update,
 };
 use crate::store::now_ms;
-use crate::store::rows::StoredRow;
+use crate::store::rows::{FromRow, StoredRow};
 use crate::store::{Campaign, CampaignFields, CampaignWrite, StoreError};
 
 impl SqlxStore {
-    pub async fn campaign(&self, slug: &str) -> Result<Option<Campaign>, StoreError> {
-        self.timed(async {
-            let row = self
-                .query(CAMPAIGN_BY_SLUG, &[slug.into()])
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(error)?;
-            row.as_ref().map(Campaign::from_row).transpose()
-        })
-        .await
+    pub(in crate::store) async fn campaign(&self, slug: &str) -> Result<Option<Campaign>, StoreError> {
+        self.one(CAMPAIGN_BY_SLUG, &[slug.into()]).await
     }
 
-    pub async fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
-        self.timed(async {
-            let rows = self.query(ALL_CAMPAIGNS, &[]).fetch_all(&self.pool).await.map_err(error)?;
-            rows.iter().map(Campaign::from_row).collect()
-        })
-        .await
+    pub(in crate::store) async fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
+        self.all(ALL_CAMPAIGNS, &[]).await
     }
 
-    pub async fn create_campaign(&self, fields: CampaignFields) -> Result<CampaignWrite, StoreError> {
+    pub(in crate::store) async fn create_campaign(
+        &self,
+        fields: CampaignFields,
+    ) -> Result<CampaignWrite, StoreError> {
         let inserted = self
             .timed(async {
                 Ok(self.query(INSERT_CAMPAIGN, &fields.insert_args(now_ms())).execute(&self.pool).await)
@@ -45,7 +36,7 @@ impl SqlxStore {
         }
     }
 
-    pub async fn update_campaign(
+    pub(in crate::store) async fn update_campaign(
         &self,
         slug: &str,
         fields: CampaignFields,
@@ -74,7 +65,7 @@ impl SqlxStore {
         .await
     }
 
-    pub async fn delete_campaign(&self, slug: &str) -> Result<CampaignWrite, StoreError> {
+    pub(in crate::store) async fn delete_campaign(&self, slug: &str) -> Result<CampaignWrite, StoreError> {
         self.timed(async {
             match self.query(DELETE_CAMPAIGN, &[slug.into()]).execute(&self.pool).await {
                 Ok(done) if done.rows_affected() == 1 => Ok(CampaignWrite::Deleted),

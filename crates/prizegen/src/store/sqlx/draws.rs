@@ -59,7 +59,7 @@ impl SqlxStore {
         Ok(ladder.award())
     }
 
-    pub async fn insert_draw(&self, draw: NewDraw) -> Result<InsertOutcome, StoreError> {
+    pub(in crate::store) async fn insert_draw(&self, draw: NewDraw) -> Result<InsertOutcome, StoreError> {
         let new = EncodedDraw::new(draw)?;
         let draw = &new.draw;
         self.retrying(|| {
@@ -85,28 +85,22 @@ impl SqlxStore {
         .await
     }
 
-    pub async fn draw(&self, id: &str) -> Result<Option<StoredDraw>, StoreError> {
-        self.one_draw(DRAW_BY_ID, id).await
+    pub(in crate::store) async fn draw(&self, id: &str) -> Result<Option<StoredDraw>, StoreError> {
+        self.one(DRAW_BY_ID, &[id.into()]).await
     }
 
-    pub async fn draw_by_idempotency_key(&self, key: &str) -> Result<Option<StoredDraw>, StoreError> {
-        self.one_draw(DRAW_BY_IDEMPOTENCY_KEY, key).await
+    pub(in crate::store) async fn draw_by_idempotency_key(
+        &self,
+        key: &str,
+    ) -> Result<Option<StoredDraw>, StoreError> {
+        self.one(DRAW_BY_IDEMPOTENCY_KEY, &[key.into()]).await
     }
 
-    async fn one_draw(&self, sql: &str, value: &str) -> Result<Option<StoredDraw>, StoreError> {
-        self.timed(async {
-            let row = self.query(sql, &[value.into()]).fetch_optional(&self.pool).await.map_err(error)?;
-            row.as_ref().map(StoredDraw::from_row).transpose()
-        })
-        .await
-    }
-
-    pub async fn recent_draws(&self, filter: DrawFilter) -> Result<Vec<StoredDraw>, StoreError> {
-        self.timed(async {
-            let (sql, args) = filter.query();
-            let rows = self.query(&sql, &args).fetch_all(&self.pool).await.map_err(error)?;
-            rows.iter().map(StoredDraw::from_row).collect()
-        })
-        .await
+    pub(in crate::store) async fn recent_draws(
+        &self,
+        filter: DrawFilter,
+    ) -> Result<Vec<StoredDraw>, StoreError> {
+        let (sql, args) = filter.query();
+        self.all(&sql, &args).await
     }
 }

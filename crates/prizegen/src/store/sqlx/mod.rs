@@ -22,7 +22,7 @@ mod sequences;
 pub use dialect::Dialect;
 
 use super::StoreError;
-use super::rows::Arg;
+use super::rows::{Arg, FromRow};
 use errors::error;
 use sqlx::any::{AnyArguments, AnyPoolOptions};
 use sqlx::query::Query;
@@ -92,6 +92,24 @@ impl SqlxStore {
     /// `sql` in this dialect with `args` bound, ready to run.
     fn query(&self, sql: &str, args: &[Arg<'_>]) -> Query<'static, Any, AnyArguments> {
         rows::bind(sqlx::query(self.sql(sql)), args)
+    }
+
+    /// The row `sql` selects with `args`, if any.
+    async fn one<T: FromRow>(&self, sql: &str, args: &[Arg<'_>]) -> Result<Option<T>, StoreError> {
+        self.timed(async {
+            let row = self.query(sql, args).fetch_optional(&self.pool).await.map_err(error)?;
+            row.as_ref().map(T::from_row).transpose()
+        })
+        .await
+    }
+
+    /// Every row `sql` selects with `args`.
+    async fn all<T: FromRow>(&self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<T>, StoreError> {
+        self.timed(async {
+            let rows = self.query(sql, args).fetch_all(&self.pool).await.map_err(error)?;
+            rows.iter().map(T::from_row).collect()
+        })
+        .await
     }
 
     /// Runs `work` within the store's time limit; a timeout is the database being unavailable.

@@ -3,14 +3,17 @@
 
 use super::{SqlxStore, error};
 use crate::store::now_ms;
-use crate::store::rows::StoredRow;
+use crate::store::rows::{FromRow, StoredRow};
 use crate::store::seeds::{ALL_SEEDS, CURRENT_SEED, INSERT_SEED, SEED_BY_HASH, SEED_BY_ID, insert_seed_args};
 use crate::store::{Rotation, SeedRecord, StoreError};
 use prizegen_domain::fairness::ServerSeed;
 use std::ops::Range;
 
 impl SqlxStore {
-    pub async fn current_seed_or_insert(&self, candidate: ServerSeed) -> Result<SeedRecord, StoreError> {
+    pub(in crate::store) async fn current_seed_or_insert(
+        &self,
+        candidate: ServerSeed,
+    ) -> Result<SeedRecord, StoreError> {
         self.timed(async {
             // The UNIQUE is_current column makes a second current seed impossible; with one
             // already there (another replica's, perhaps) this insert does nothing.
@@ -25,7 +28,11 @@ impl SqlxStore {
         .await
     }
 
-    pub async fn reserve_nonces(&self, seed_id: i64, count: u64) -> Result<Option<Range<u64>>, StoreError> {
+    pub(in crate::store) async fn reserve_nonces(
+        &self,
+        seed_id: i64,
+        count: u64,
+    ) -> Result<Option<Range<u64>>, StoreError> {
         let count = i64::try_from(count).map_err(|_| StoreError::unexpected("nonce block too large"))?;
         self.retrying(|| {
             self.timed(async {
@@ -46,7 +53,7 @@ impl SqlxStore {
         .await
     }
 
-    pub async fn rotate_seed(&self, candidate: ServerSeed) -> Result<Rotation, StoreError> {
+    pub(in crate::store) async fn rotate_seed(&self, candidate: ServerSeed) -> Result<Rotation, StoreError> {
         let now = now_ms();
         let args = insert_seed_args(&candidate, now);
         self.timed(async {
@@ -71,11 +78,7 @@ impl SqlxStore {
         .await
     }
 
-    pub async fn seeds(&self) -> Result<Vec<SeedRecord>, StoreError> {
-        self.timed(async {
-            let rows = self.query(ALL_SEEDS, &[]).fetch_all(&self.pool).await.map_err(error)?;
-            rows.iter().map(SeedRecord::from_row).collect()
-        })
-        .await
+    pub(in crate::store) async fn seeds(&self) -> Result<Vec<SeedRecord>, StoreError> {
+        self.all(ALL_SEEDS, &[]).await
     }
 }

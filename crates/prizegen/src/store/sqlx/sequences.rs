@@ -4,6 +4,7 @@ use super::errors::settle;
 use super::{SqlxStore, error};
 use crate::store::claims::{CLAIM_SEQUENCE, GENERATION, Generation, INSERT_CLAIM_DRAW, SEQUENCE_EXISTS};
 use crate::store::draws::DRAW_BY_ID;
+use crate::store::rows::FromRow;
 use crate::store::sequences::{EncodedSequence, INSERT_SEQUENCE, SEQUENCE_BY_ID};
 use crate::store::target::Target;
 use crate::store::{
@@ -12,7 +13,10 @@ use crate::store::{
 use prizegen_domain::games::Game;
 
 impl SqlxStore {
-    pub async fn insert_sequence(&self, sequence: NewSequence) -> Result<SequenceOutcome, StoreError> {
+    pub(in crate::store) async fn insert_sequence(
+        &self,
+        sequence: NewSequence,
+    ) -> Result<SequenceOutcome, StoreError> {
         let new = EncodedSequence::new(sequence)?;
         let sequence = &new.sequence;
         self.retrying(|| {
@@ -37,19 +41,14 @@ impl SqlxStore {
         .await
     }
 
-    pub async fn sequence(&self, wanted: &str) -> Result<Option<StoredSequence>, StoreError> {
-        self.timed(async {
-            let row = self
-                .query(SEQUENCE_BY_ID, &[wanted.into()])
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(error)?;
-            row.as_ref().map(StoredSequence::from_row).transpose()
-        })
-        .await
+    pub(in crate::store) async fn sequence(
+        &self,
+        wanted: &str,
+    ) -> Result<Option<StoredSequence>, StoreError> {
+        self.one(SEQUENCE_BY_ID, &[wanted.into()]).await
     }
 
-    pub async fn claim_sequence(&self, claim: NewClaim) -> Result<ClaimOutcome, StoreError> {
+    pub(in crate::store) async fn claim_sequence(&self, claim: NewClaim) -> Result<ClaimOutcome, StoreError> {
         let sequence = [claim.sequence.as_str().into()];
         self.retrying(|| {
             self.timed(async {
@@ -75,7 +74,11 @@ impl SqlxStore {
                 let award = self.award(&mut tx, generation.campaign_id, &claim.prize).await?;
                 let draw = claim.draw_args(&generation, &award, served_by);
                 self.query(INSERT_CLAIM_DRAW, &draw).execute(&mut *tx).await.map_err(error)?;
-                let stored = self.query(DRAW_BY_ID, &draw[..1]).fetch_one(&mut *tx).await.map_err(error)?;
+                let stored = self
+                    .query(DRAW_BY_ID, &[claim.draw_id.as_str().into()])
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(error)?;
                 let stored = StoredDraw::from_row(&stored)?;
                 tx.commit().await.map_err(error)?;
                 Ok(ClaimOutcome::Claimed(Box::new(stored)))
