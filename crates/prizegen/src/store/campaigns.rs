@@ -134,30 +134,22 @@ impl Campaign {
 
 impl CampaignFields {
     /// [`INSERT_CAMPAIGN`]'s arguments, created `now`.
-    pub(super) fn insert_args(&self, now: i64) -> [Arg<'_>; 8] {
-        [
-            self.slug.as_str().into(),
-            self.name.as_str().into(),
-            self.venue.as_str().into(),
-            self.date.as_str().into(),
-            self.game.as_str().into(),
-            self.budget_pence.map(|b| b as i64).into(),
-            self.active.into(),
-            now.into(),
-        ]
+    pub(super) fn insert_args(&self, now: i64) -> Vec<Arg<'_>> {
+        std::iter::once(self.slug.as_str().into()).chain(self.operator_args()).chain([now.into()]).collect()
     }
 
     /// [`UPDATE_CAMPAIGN`]'s arguments, for the campaign with id `id`.
-    pub(super) fn update_args(&self, id: i64) -> [Arg<'_>; 7] {
-        [
-            self.name.as_str().into(),
-            self.venue.as_str().into(),
-            self.date.as_str().into(),
-            self.game.as_str().into(),
-            self.budget_pence.map(|b| b as i64).into(),
-            self.active.into(),
-            id.into(),
-        ]
+    pub(super) fn update_args(&self, id: i64) -> Vec<Arg<'_>> {
+        self.operator_args().chain([id.into()]).collect()
+    }
+
+    /// What the operator may change, in the order both statements list it.
+    fn operator_args(&self) -> impl Iterator<Item = Arg<'_>> {
+        let budget = self.budget_pence.map(|b| b as i64);
+        [self.name.as_str(), self.venue.as_str(), self.date.as_str(), self.game.as_str()]
+            .map(Arg::from)
+            .into_iter()
+            .chain([budget.into(), self.active.into()])
     }
 }
 

@@ -37,14 +37,14 @@ pub enum ClaimOutcome {
     Unknown,
 }
 
-/// The generation a claim's draw keeps: the columns [`Generation::from_row`] reads.
+/// The generation a claim's draw keeps: the columns `Generation::from_row` reads.
 macro_rules! generation_columns {
     () => {
         "campaign_id, seed_id, nonce, client_seed, served_by"
     };
 }
 
-/// [`generation_columns`], for a dialect that returns them from the claim (SQLite).
+/// The generation's columns, for a dialect that returns them from the claim (SQLite).
 pub(super) const GENERATION_COLUMNS: &str = generation_columns!();
 
 /// The claim itself: of any number of concurrent claims exactly one changes the row. Arguments:
@@ -79,7 +79,7 @@ pub(super) struct Generation {
 }
 
 impl FromRow for Generation {
-    /// Reads the [`generation_columns`] of a claimed sequence.
+    /// Reads the generation's columns of a claimed sequence.
     fn from_row<R: StoredRow>(row: &R) -> Result<Self, R::Error> {
         Ok(Self {
             campaign_id: row.int("campaign_id")?,
@@ -127,5 +127,43 @@ impl NewClaim {
             label(award.downgraded_from.as_ref()),
             served_by.into(),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::rows::fake::FakeRow;
+    use prizegen_domain::money::{Pence, Prize};
+
+    #[test]
+    fn a_claims_draw_keeps_the_generations_fairness() {
+        let row = FakeRow::parse(
+            "campaign_id 4 | seed_id 2 | nonce 8 | client_seed c
+            | served_by {\"frontend\":\"0.1.0@a\",\"letters\":\"v2@l\",\"rules\":\"v1@r\"}",
+        );
+        let generation = Generation::from_row(&row).unwrap();
+        row.assert_selected(GENERATION);
+        let claim = NewClaim {
+            sequence: "aB3".into(),
+            draw_id: "0190-claim".into(),
+            created_at_ms: 9,
+            result_json: "{}".into(),
+            prize: PrizeDraw::default(),
+            frontend: Instance::new("0.2.0", "b"),
+            rules: None,
+        };
+        assert_eq!(claim.claim_args(), [Arg::Int(Some(9)), "0190-claim".into(), "aB3".into()]);
+        let served_by = claim.served_by_json(&generation).unwrap();
+        assert_eq!(served_by, r#"{"frontend":"0.2.0@b","letters":"v2@l","numbers":null,"rules":null}"#);
+        let fiver = Prize { amount_pence: Pence(500), label: "£5".into() };
+        let award = Award { prize: Some(fiver), downgraded_from: None };
+        let args = claim.draw_args(&generation, &award, served_by);
+        assert_eq!(args.len(), INSERT_CLAIM_DRAW.matches('?').count());
+        assert_eq!(
+            args[1..6],
+            [Arg::Int(Some(4)), Arg::Int(Some(9)), Arg::Int(Some(2)), Arg::Int(Some(8)), "c".into()]
+        );
+        assert_eq!(args[7..9], [Arg::Int(Some(500)), "£5".into()]);
     }
 }

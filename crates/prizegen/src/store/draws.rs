@@ -281,7 +281,7 @@ mod tests {
         assert_eq!(stored.collided_nonces, [3, 4]);
         row.assert_selected(DRAW_BY_ID);
         let mut columns = row.columns.clone();
-        columns.insert("served_by", Some("nope".into()));
+        columns.insert("served_by".into(), Some("nope".into()));
         let broken = FakeRow { columns, ..FakeRow::default() };
         assert!(StoredDraw::from_row(&broken).unwrap_err().starts_with("served_by:"));
     }

@@ -112,19 +112,19 @@ pub(super) mod fake {
     #[derive(Default)]
     pub(in crate::store) struct FakeRow {
         /// The row's values.
-        pub(in crate::store) columns: HashMap<&'static str, Option<String>>,
+        pub(in crate::store) columns: HashMap<String, Option<String>>,
         /// Every column read, in order.
         pub(in crate::store) read: RefCell<Vec<String>>,
     }
 
     impl FakeRow {
         /// A row written `column value | column value | …`; the value `NULL` is NULL.
-        pub(in crate::store) fn parse(row: &'static str) -> Self {
+        pub(in crate::store) fn parse(row: &str) -> Self {
             let columns = row
                 .split(" | ")
                 .map(|column| {
                     let (name, value) = column.trim().split_once(' ').unwrap_or((column.trim(), ""));
-                    (name, (value != "NULL").then(|| value.to_owned()))
+                    (name.to_owned(), (value != "NULL").then(|| value.to_owned()))
                 })
                 .collect();
             Self { columns, read: RefCell::default() }

@@ -69,3 +69,32 @@ impl FromRow for SeedRecord {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::rows::fake::FakeRow;
+
+    #[test]
+    fn a_seed_goes_in_and_comes_out_by_the_same_columns() {
+        let seed = ServerSeed::from_bytes([7; 32]);
+        let args = insert_seed_args(&seed, 11);
+        assert_eq!(args.len(), INSERT_SEED.matches('?').count());
+        assert_eq!(args, [seed.commitment().to_string().into(), seed.to_hex().into(), Arg::Int(Some(11))]);
+        let text = format!(
+            "id 3 | server_seed {} | seed_hash {} | created_at 11 | revealed_at NULL",
+            seed.to_hex(),
+            seed.commitment()
+        );
+        let row = FakeRow::parse(&text);
+        let stored = SeedRecord::from_row(&row).unwrap();
+        assert_eq!(
+            (stored.id, stored.seed.to_hex(), stored.hash.to_string()),
+            (3, seed.to_hex(), seed.commitment().to_string())
+        );
+        assert_eq!((stored.created_at_ms, stored.revealed_at_ms), (11, None));
+        row.assert_selected(SEED_BY_ID);
+        let broken = FakeRow::parse("id 3 | server_seed zz | seed_hash h | created_at 1 | revealed_at NULL");
+        assert!(SeedRecord::from_row(&broken).unwrap_err().starts_with("server_seed:"));
+    }
+}

@@ -74,6 +74,7 @@ pub(super) const SEQUENCE_BY_ID: &str = concat!(select_sequences!(), " WHERE q.s
 pub(super) const INSERT_SEQUENCE: &str =
     "INSERT INTO sequences (sequence, campaign_id, created_at, seed_id, nonce, client_seed, served_by)
      VALUES (?, ?, ?, ?, ?, ?, ?)";
+
 impl FromRow for StoredSequence {
     /// Reads a row of [`SEQUENCE_BY_ID`].
     fn from_row<R: StoredRow>(row: &R) -> Result<Self, R::Error> {
@@ -121,5 +122,44 @@ impl EncodedSequence {
             new.client_seed.as_str().into(),
             self.served_by.as_str().into(),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::rows::fake::FakeRow;
+
+    #[test]
+    fn a_sequence_goes_in_and_comes_out_by_the_same_columns() {
+        let served_by = serde_json::from_str(r#"{"frontend": "0.1.0@fe", "letters": "v2@l"}"#).unwrap();
+        let new = NewSequence {
+            sequence: "aB3".into(),
+            campaign: "prize-pool".into(),
+            created_at_ms: 5,
+            seed_id: 2,
+            nonce: 8,
+            client_seed: "c".into(),
+            served_by,
+        };
+        let encoded = EncodedSequence::new(new).unwrap();
+        let args = encoded.insert_args(4);
+        assert_eq!(args.len(), INSERT_SEQUENCE.matches('?').count());
+        assert_eq!(
+            args[..5],
+            ["aB3".into(), Arg::Int(Some(4)), Arg::Int(Some(5)), Arg::Int(Some(2)), Arg::Int(Some(8))]
+        );
+        let row = FakeRow::parse(
+            "sequence aB3 | slug prize-pool | created_at 5 | seed_hash h | server_seed NULL | client_seed c
+            | nonce 8 | draw_id NULL | served_by {\"frontend\":\"0.1.0@fe\",\"letters\":\"v2@l\"}",
+        );
+        let stored = StoredSequence::from_row(&row).unwrap();
+        assert_eq!(
+            (stored.sequence.as_str(), stored.campaign.as_str(), stored.nonce),
+            ("aB3", "prize-pool", 8)
+        );
+        assert_eq!((stored.server_seed, stored.draw_id), (None, None));
+        assert_eq!(stored.served_by, encoded.sequence.served_by);
+        row.assert_selected(SEQUENCE_BY_ID);
     }
 }

@@ -91,24 +91,29 @@ impl<'a> Ladder<'a> {
     }
 
     /// What the draw was awarded: the first rung that fitted, else the game's "no prize".
-    pub(super) fn award(mut self) -> Award {
-        if self.settled.is_none() {
+    pub(super) fn award(self) -> Award {
+        match self.settled {
+            Some(award) => award,
             // Only a driver that stopped asking early gets here: paying nothing never overspends.
-            self.settle(None);
+            None => self.decide(None),
         }
-        self.settled.unwrap_or(Award { prize: None, downgraded_from: None })
     }
 
     /// Decides the award: `paid` is the rung that fitted, `None` when none did.
     fn settle(&mut self, paid: Option<&Prize>) {
+        self.settled = Some(self.decide(paid));
+    }
+
+    /// The award when `paid` is the rung that fitted (`None`: none did).
+    fn decide(&self, paid: Option<&Prize>) -> Award {
         let drawn = self.draw.drawn.as_ref();
-        self.settled = Some(match paid {
+        match paid {
             Some(prize) => Award {
                 prize: Some(prize.clone()),
                 downgraded_from: if Some(prize) == drawn { None } else { drawn.cloned() },
             },
             None => Award { prize: self.draw.none.clone(), downgraded_from: drawn.cloned() },
-        });
+        }
     }
 }
 

@@ -19,11 +19,12 @@ impl Dialect {
     }
 
     /// `insert` (an `INSERT INTO …`) made to do nothing when it would break a unique key:
-    /// `conflict` names the key for PostgreSQL (empty: any); MySQL ignores any.
-    pub(super) fn insert_if_absent(self, insert: &str, conflict: &str) -> String {
-        match self {
-            Dialect::Postgres => format!("{insert} ON CONFLICT {conflict}DO NOTHING"),
-            Dialect::MySql => insert.replacen("INSERT INTO", "INSERT IGNORE INTO", 1),
+    /// for PostgreSQL, the one on the `key` columns (`None`: any); MySQL ignores any.
+    pub(super) fn insert_if_absent(self, insert: &str, key: Option<&str>) -> String {
+        match (self, key) {
+            (Dialect::Postgres, Some(key)) => format!("{insert} ON CONFLICT ({key}) DO NOTHING"),
+            (Dialect::Postgres, None) => format!("{insert} ON CONFLICT DO NOTHING"),
+            (Dialect::MySql, _) => insert.replacen("INSERT INTO", "INSERT IGNORE INTO", 1),
         }
     }
 
@@ -73,15 +74,15 @@ mod tests {
     fn insert_if_absent_in_each_dialect() {
         let insert = "INSERT INTO campaigns (slug) VALUES (?)";
         assert_eq!(
-            Dialect::Postgres.insert_if_absent(insert, "(slug) "),
+            Dialect::Postgres.insert_if_absent(insert, Some("slug")),
             "INSERT INTO campaigns (slug) VALUES (?) ON CONFLICT (slug) DO NOTHING"
         );
         assert_eq!(
-            Dialect::Postgres.insert_if_absent(insert, ""),
+            Dialect::Postgres.insert_if_absent(insert, None),
             "INSERT INTO campaigns (slug) VALUES (?) ON CONFLICT DO NOTHING"
         );
         assert_eq!(
-            Dialect::MySql.insert_if_absent(insert, "(slug) "),
+            Dialect::MySql.insert_if_absent(insert, Some("slug")),
             "INSERT IGNORE INTO campaigns (slug) VALUES (?)"
         );
     }

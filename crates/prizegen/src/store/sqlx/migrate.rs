@@ -59,7 +59,7 @@ pub async fn run(store: &SqlxStore) -> anyhow::Result<()> {
 
 /// Each game's default campaign, created once even when replicas start together.
 pub async fn ensure_default_campaigns(store: &SqlxStore) -> anyhow::Result<()> {
-    let insert = store.dialect.insert_if_absent(INSERT_DEFAULT_CAMPAIGN, "(slug) ");
+    let insert = store.dialect.insert_if_absent(INSERT_DEFAULT_CAMPAIGN, Some("slug"));
     for args in default_campaigns(now_ms()) {
         store.query(&insert, &args).execute(&store.pool).await.map_err(error)?;
     }

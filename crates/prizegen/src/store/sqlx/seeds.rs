@@ -17,7 +17,7 @@ impl SqlxStore {
         self.timed(async {
             // The UNIQUE is_current column makes a second current seed impossible; with one
             // already there (another replica's, perhaps) this insert does nothing.
-            let insert = self.dialect.insert_if_absent(INSERT_SEED, "");
+            let insert = self.dialect.insert_if_absent(INSERT_SEED, None);
             self.query(&insert, &insert_seed_args(&candidate, now_ms()))
                 .execute(&self.pool)
                 .await
