@@ -17,18 +17,18 @@ fn by_slug(conn: &Connection, slug: &str) -> rusqlite::Result<Option<(i64, Campa
 }
 
 impl SqliteStore {
-    pub(in crate::store) async fn campaign(&self, slug: &str) -> Result<Option<Campaign>, StoreError> {
+    /// A campaign by slug.
+    pub async fn campaign(&self, slug: &str) -> Result<Option<Campaign>, StoreError> {
         self.one(CAMPAIGN_BY_SLUG, vec![slug.to_owned().into()]).await
     }
 
-    pub(in crate::store) async fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
+    /// Every campaign, newest date first.
+    pub async fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
         self.all(ALL_CAMPAIGNS, vec![]).await
     }
 
-    pub(in crate::store) async fn create_campaign(
-        &self,
-        fields: CampaignFields,
-    ) -> Result<CampaignWrite, StoreError> {
+    /// Creates a campaign; its slug must be free.
+    pub async fn create_campaign(&self, fields: CampaignFields) -> Result<CampaignWrite, StoreError> {
         let outcome = self
             .threads
             .write(move |conn| {
@@ -40,7 +40,8 @@ impl SqliteStore {
         settle(outcome)
     }
 
-    pub(in crate::store) async fn update_campaign(
+    /// Replaces a campaign's fields, if the update rules allow it, in one writer job.
+    pub async fn update_campaign(
         &self,
         slug: &str,
         fields: CampaignFields,
@@ -70,7 +71,8 @@ impl SqliteStore {
         flatten(outcome)
     }
 
-    pub(in crate::store) async fn delete_campaign(&self, slug: &str) -> Result<CampaignWrite, StoreError> {
+    /// Deletes a campaign without draws.
+    pub async fn delete_campaign(&self, slug: &str) -> Result<CampaignWrite, StoreError> {
         let slug = slug.to_owned();
         let outcome = self
             .threads

@@ -41,7 +41,8 @@ pub(super) fn award(conn: &Connection, campaign_id: i64, prize: &PrizeDraw) -> r
 }
 
 impl SqliteStore {
-    pub(in crate::store) async fn insert_draw(&self, draw: NewDraw) -> Result<InsertOutcome, StoreError> {
+    /// Stores a draw and pays its prize in one writer job; committed when this returns.
+    pub async fn insert_draw(&self, draw: NewDraw) -> Result<InsertOutcome, StoreError> {
         let new = EncodedDraw::new(draw)?;
         let outcome = self
             .threads
@@ -61,21 +62,18 @@ impl SqliteStore {
         settle(outcome)
     }
 
-    pub(in crate::store) async fn draw(&self, id: &str) -> Result<Option<StoredDraw>, StoreError> {
+    /// One draw by id.
+    pub async fn draw(&self, id: &str) -> Result<Option<StoredDraw>, StoreError> {
         self.one(DRAW_BY_ID, vec![id.to_owned().into()]).await
     }
 
-    pub(in crate::store) async fn draw_by_idempotency_key(
-        &self,
-        key: &str,
-    ) -> Result<Option<StoredDraw>, StoreError> {
+    /// The draw made under an idempotency key, if any.
+    pub async fn draw_by_idempotency_key(&self, key: &str) -> Result<Option<StoredDraw>, StoreError> {
         self.one(DRAW_BY_IDEMPOTENCY_KEY, vec![key.to_owned().into()]).await
     }
 
-    pub(in crate::store) async fn recent_draws(
-        &self,
-        filter: DrawFilter,
-    ) -> Result<Vec<StoredDraw>, StoreError> {
+    /// Recent draws, newest first.
+    pub async fn recent_draws(&self, filter: DrawFilter) -> Result<Vec<StoredDraw>, StoreError> {
         let (sql, args) = filter.query();
         self.all(sql, args).await
     }

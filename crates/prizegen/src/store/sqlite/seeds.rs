@@ -10,10 +10,8 @@ use rusqlite::{OptionalExtension, params};
 use std::ops::Range;
 
 impl SqliteStore {
-    pub(in crate::store) async fn current_seed_or_insert(
-        &self,
-        candidate: ServerSeed,
-    ) -> Result<SeedRecord, StoreError> {
+    /// The current seed; `candidate` becomes it if there is none (first start).
+    pub async fn current_seed_or_insert(&self, candidate: ServerSeed) -> Result<SeedRecord, StoreError> {
         let args = insert_seed_args(&candidate, now_ms());
         let outcome = self
             .threads
@@ -27,11 +25,8 @@ impl SqliteStore {
         flatten(outcome)
     }
 
-    pub(in crate::store) async fn reserve_nonces(
-        &self,
-        seed_id: i64,
-        count: u64,
-    ) -> Result<Option<Range<u64>>, StoreError> {
+    /// Reserves `count` nonces of seed `seed_id` with one `UPDATE … RETURNING`; `None` if not current.
+    pub async fn reserve_nonces(&self, seed_id: i64, count: u64) -> Result<Option<Range<u64>>, StoreError> {
         let count = i64::try_from(count).map_err(|_| StoreError::unexpected("nonce block too large"))?;
         let outcome = self
             .threads
@@ -47,7 +42,8 @@ impl SqliteStore {
         Ok(flatten(outcome)?.map(|end| (end - count) as u64..end as u64))
     }
 
-    pub(in crate::store) async fn rotate_seed(&self, candidate: ServerSeed) -> Result<Rotation, StoreError> {
+    /// Reveals the current seed and makes `candidate` current, in one writer job.
+    pub async fn rotate_seed(&self, candidate: ServerSeed) -> Result<Rotation, StoreError> {
         let now = now_ms();
         let args = insert_seed_args(&candidate, now);
         let outcome = self
@@ -69,7 +65,8 @@ impl SqliteStore {
         flatten(outcome)
     }
 
-    pub(in crate::store) async fn seeds(&self) -> Result<Vec<SeedRecord>, StoreError> {
+    /// All seeds, current first, then revealed ones newest first.
+    pub async fn seeds(&self) -> Result<Vec<SeedRecord>, StoreError> {
         self.all(ALL_SEEDS, vec![]).await
     }
 }

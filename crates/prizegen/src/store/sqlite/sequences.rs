@@ -16,10 +16,8 @@ use prizegen_domain::games::Game;
 use rusqlite::OptionalExtension;
 
 impl SqliteStore {
-    pub(in crate::store) async fn insert_sequence(
-        &self,
-        sequence: NewSequence,
-    ) -> Result<SequenceOutcome, StoreError> {
+    /// Stores a generated prize-pool sequence.
+    pub async fn insert_sequence(&self, sequence: NewSequence) -> Result<SequenceOutcome, StoreError> {
         let new = EncodedSequence::new(sequence)?;
         let outcome = self
             .threads
@@ -36,14 +34,13 @@ impl SqliteStore {
         settle(outcome)
     }
 
-    pub(in crate::store) async fn sequence(
-        &self,
-        sequence: &str,
-    ) -> Result<Option<StoredSequence>, StoreError> {
+    /// A prize-pool sequence.
+    pub async fn sequence(&self, sequence: &str) -> Result<Option<StoredSequence>, StoreError> {
         self.one(SEQUENCE_BY_ID, vec![sequence.to_owned().into()]).await
     }
 
-    pub(in crate::store) async fn claim_sequence(&self, claim: NewClaim) -> Result<ClaimOutcome, StoreError> {
+    /// Claims a sequence and stores its draw in one writer job; at most once per sequence.
+    pub async fn claim_sequence(&self, claim: NewClaim) -> Result<ClaimOutcome, StoreError> {
         let outcome = self
             .threads
             .write(move |conn| {

@@ -11,18 +11,18 @@ use crate::store::rows::{FromRow, StoredRow};
 use crate::store::{Campaign, CampaignFields, CampaignWrite, StoreError};
 
 impl SqlxStore {
-    pub(in crate::store) async fn campaign(&self, slug: &str) -> Result<Option<Campaign>, StoreError> {
+    /// A campaign by slug.
+    pub async fn campaign(&self, slug: &str) -> Result<Option<Campaign>, StoreError> {
         self.one(CAMPAIGN_BY_SLUG, &[slug.into()]).await
     }
 
-    pub(in crate::store) async fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
+    /// Every campaign, newest date first.
+    pub async fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
         self.all(ALL_CAMPAIGNS, &[]).await
     }
 
-    pub(in crate::store) async fn create_campaign(
-        &self,
-        fields: CampaignFields,
-    ) -> Result<CampaignWrite, StoreError> {
+    /// Creates a campaign; its slug must be free.
+    pub async fn create_campaign(&self, fields: CampaignFields) -> Result<CampaignWrite, StoreError> {
         let inserted = self
             .timed(async {
                 Ok(self.query(INSERT_CAMPAIGN, &fields.insert_args(now_ms())).execute(&self.pool).await)
@@ -36,7 +36,8 @@ impl SqlxStore {
         }
     }
 
-    pub(in crate::store) async fn update_campaign(
+    /// Replaces a campaign's fields, if the update rules allow it, with the campaign row locked.
+    pub async fn update_campaign(
         &self,
         slug: &str,
         fields: CampaignFields,
@@ -65,7 +66,8 @@ impl SqlxStore {
         .await
     }
 
-    pub(in crate::store) async fn delete_campaign(&self, slug: &str) -> Result<CampaignWrite, StoreError> {
+    /// Deletes a campaign without draws.
+    pub async fn delete_campaign(&self, slug: &str) -> Result<CampaignWrite, StoreError> {
         self.timed(async {
             match self.query(DELETE_CAMPAIGN, &[slug.into()]).execute(&self.pool).await {
                 Ok(done) if done.rows_affected() == 1 => Ok(CampaignWrite::Deleted),

@@ -59,7 +59,8 @@ impl SqlxStore {
         Ok(ladder.award())
     }
 
-    pub(in crate::store) async fn insert_draw(&self, draw: NewDraw) -> Result<InsertOutcome, StoreError> {
+    /// Stores a draw and pays its prize in one transaction, retried if the server breaks a deadlock.
+    pub async fn insert_draw(&self, draw: NewDraw) -> Result<InsertOutcome, StoreError> {
         let new = EncodedDraw::new(draw)?;
         let draw = &new.draw;
         self.retrying(|| {
@@ -85,21 +86,18 @@ impl SqlxStore {
         .await
     }
 
-    pub(in crate::store) async fn draw(&self, id: &str) -> Result<Option<StoredDraw>, StoreError> {
+    /// One draw by id.
+    pub async fn draw(&self, id: &str) -> Result<Option<StoredDraw>, StoreError> {
         self.one(DRAW_BY_ID, &[id.into()]).await
     }
 
-    pub(in crate::store) async fn draw_by_idempotency_key(
-        &self,
-        key: &str,
-    ) -> Result<Option<StoredDraw>, StoreError> {
+    /// The draw made under an idempotency key, if any.
+    pub async fn draw_by_idempotency_key(&self, key: &str) -> Result<Option<StoredDraw>, StoreError> {
         self.one(DRAW_BY_IDEMPOTENCY_KEY, &[key.into()]).await
     }
 
-    pub(in crate::store) async fn recent_draws(
-        &self,
-        filter: DrawFilter,
-    ) -> Result<Vec<StoredDraw>, StoreError> {
+    /// Recent draws, newest first.
+    pub async fn recent_draws(&self, filter: DrawFilter) -> Result<Vec<StoredDraw>, StoreError> {
         let (sql, args) = filter.query();
         self.all(&sql, &args).await
     }

@@ -10,10 +10,8 @@ use prizegen_domain::fairness::ServerSeed;
 use std::ops::Range;
 
 impl SqlxStore {
-    pub(in crate::store) async fn current_seed_or_insert(
-        &self,
-        candidate: ServerSeed,
-    ) -> Result<SeedRecord, StoreError> {
+    /// The current seed; `candidate` becomes it if there is none (first start of any replica).
+    pub async fn current_seed_or_insert(&self, candidate: ServerSeed) -> Result<SeedRecord, StoreError> {
         self.timed(async {
             // The UNIQUE is_current column makes a second current seed impossible; with one
             // already there (another replica's, perhaps) this insert does nothing.
@@ -28,11 +26,8 @@ impl SqlxStore {
         .await
     }
 
-    pub(in crate::store) async fn reserve_nonces(
-        &self,
-        seed_id: i64,
-        count: u64,
-    ) -> Result<Option<Range<u64>>, StoreError> {
+    /// Reserves `count` nonces of seed `seed_id` under a row lock; `None` if it is not current.
+    pub async fn reserve_nonces(&self, seed_id: i64, count: u64) -> Result<Option<Range<u64>>, StoreError> {
         let count = i64::try_from(count).map_err(|_| StoreError::unexpected("nonce block too large"))?;
         self.retrying(|| {
             self.timed(async {
@@ -53,7 +48,8 @@ impl SqlxStore {
         .await
     }
 
-    pub(in crate::store) async fn rotate_seed(&self, candidate: ServerSeed) -> Result<Rotation, StoreError> {
+    /// Reveals the current seed and makes `candidate` current, once draws using it have committed.
+    pub async fn rotate_seed(&self, candidate: ServerSeed) -> Result<Rotation, StoreError> {
         let now = now_ms();
         let args = insert_seed_args(&candidate, now);
         self.timed(async {
@@ -78,7 +74,8 @@ impl SqlxStore {
         .await
     }
 
-    pub(in crate::store) async fn seeds(&self) -> Result<Vec<SeedRecord>, StoreError> {
+    /// All seeds, current first, then revealed ones newest first.
+    pub async fn seeds(&self) -> Result<Vec<SeedRecord>, StoreError> {
         self.all(ALL_SEEDS, &[]).await
     }
 }

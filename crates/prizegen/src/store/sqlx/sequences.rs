@@ -13,10 +13,8 @@ use crate::store::{
 use prizegen_domain::games::Game;
 
 impl SqlxStore {
-    pub(in crate::store) async fn insert_sequence(
-        &self,
-        sequence: NewSequence,
-    ) -> Result<SequenceOutcome, StoreError> {
+    /// Stores a generated prize-pool sequence.
+    pub async fn insert_sequence(&self, sequence: NewSequence) -> Result<SequenceOutcome, StoreError> {
         let new = EncodedSequence::new(sequence)?;
         let sequence = &new.sequence;
         self.retrying(|| {
@@ -41,14 +39,13 @@ impl SqlxStore {
         .await
     }
 
-    pub(in crate::store) async fn sequence(
-        &self,
-        wanted: &str,
-    ) -> Result<Option<StoredSequence>, StoreError> {
+    /// A prize-pool sequence.
+    pub async fn sequence(&self, wanted: &str) -> Result<Option<StoredSequence>, StoreError> {
         self.one(SEQUENCE_BY_ID, &[wanted.into()]).await
     }
 
-    pub(in crate::store) async fn claim_sequence(&self, claim: NewClaim) -> Result<ClaimOutcome, StoreError> {
+    /// Claims a sequence and stores its draw in one transaction; at most once per sequence.
+    pub async fn claim_sequence(&self, claim: NewClaim) -> Result<ClaimOutcome, StoreError> {
         let sequence = [claim.sequence.as_str().into()];
         self.retrying(|| {
             self.timed(async {
