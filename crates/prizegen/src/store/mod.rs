@@ -1,125 +1,62 @@
 //! Where draws, seeds and campaigns are stored. The only module that talks to a database.
 //!
-//! [`Store`] is the interface the front end uses; each backend lives in its own folder:
-//! `sqlite/` (the embedded default) and `sql/` (PostgreSQL and MySQL/MariaDB). Rules that must hold under concurrency — one current seed, nonces never
-//! reused, unique account numbers per campaign, unique character names, a sequence claimed once,
-//! budgets never overspent, idempotency keys — are database constraints or atomic conditional
-//! updates.
+//! [`Store`] is the interface the front end uses. Underneath it are one store core and two
+//! drivers, so that a rule is written once and a database's own ways stay with that database.
+//!
+//! - **The core** (the files of this folder) is everything that does not depend on which
+//!   database it is: the types that go in and out, one file per aggregate (`seeds.rs`,
+//!   `campaigns.rs`, `draws.rs`, `sequences.rs`, `claims.rs`), each with the statements the
+//!   dialects agree on (written once, with `?` placeholders), its statements' arguments in order,
+//!   and how its rows are read (`rows.rs`: by column name, for every driver); the prize ladder
+//!   (`stock.rs`); the campaign update rules; where a new draw or sequence may go (`target.rs`);
+//!   what a broken constraint means (`constraints.rs`); and the migration lists and the rule for
+//!   applying them (`migrations.rs`).
+//! - **A driver** runs those statements its way and adds what only its database needs:
+//!   `sqlite/` (the embedded default: blocking calls on their own threads, one writer committing
+//!   in groups, `RETURNING`) and `sqlx/` (PostgreSQL and MySQL/MariaDB over sqlx's Any driver: a
+//!   pool, row locks, deadlock retry, migrations under a server-side lock, the dialect switch).
+//!   A driver says which constraint an error broke; the core says what that means.
+//!
+//! Rules that must hold under concurrency — one current seed, nonces never reused, unique
+//! account numbers per campaign, unique character names, a sequence claimed once, budgets never
+//! overspent, idempotency keys — are database constraints or atomic conditional updates, the
+//! same in every driver.
 
-mod queries;
-mod sql;
+mod campaigns;
+mod claims;
+mod constraints;
+mod draws;
+mod error;
+mod migrations;
+mod rows;
+mod seeds;
+mod sequences;
+mod served_by;
 mod sqlite;
-mod types;
+mod sqlx;
+mod stock;
+mod target;
+mod url;
 
-pub use types::*;
+pub use campaigns::{Campaign, CampaignFields, CampaignWrite};
+pub use claims::{ClaimOutcome, NewClaim};
+pub use draws::{DrawFilter, Idempotency, InsertOutcome, NewDraw, StoredDraw};
+pub use error::{Cause, StoreError};
+pub use seeds::{Rotation, SeedRecord};
+pub use sequences::{NewSequence, SequenceOutcome, StoredSequence};
+pub use served_by::ServedBy;
+pub use stock::{Award, PrizeDraw};
+pub use url::{BadDatabaseUrl, DatabaseUrl};
+
+pub use sqlx::SqlOptions;
 
 use prizegen_domain::fairness::ServerSeed;
 use std::ops::Range;
-
-pub use sql::SqlOptions;
 
 /// Now, in Unix milliseconds: how every stored time is kept.
 pub fn now_ms() -> i64 {
     let now = time::OffsetDateTime::now_utc();
     (now.unix_timestamp_nanos() / 1_000_000) as i64
-}
-
-/// A database URL, parsed. Its `Debug` and `Display` never show a password.
-#[derive(Clone, PartialEq, Eq)]
-pub enum DatabaseUrl {
-    /// `sqlite://path/to/file.db` (relative to the working directory) or `sqlite:///abs/path.db`.
-    Sqlite(std::path::PathBuf),
-    /// `postgres://user@host:port/db` (or `postgresql://`).
-    Postgres(url::Url),
-    /// `mysql://user@host:port/db` (or `mariadb://`).
-    MySql(url::Url),
-}
-
-/// A URL that is not a supported database.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("unsupported database URL {0:?}: expected sqlite://FILE, postgres://… or mysql://…")]
-pub struct BadDatabaseUrl(pub String);
-
-impl std::str::FromStr for DatabaseUrl {
-    type Err = BadDatabaseUrl;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let bad = || BadDatabaseUrl(redact(text));
-        if let Some(path) = text.strip_prefix("sqlite://") {
-            return if path.is_empty() { Err(bad()) } else { Ok(Self::Sqlite(path.into())) };
-        }
-        let parsed = url::Url::parse(text).map_err(|_| bad())?;
-        match parsed.scheme() {
-            "postgres" | "postgresql" => Ok(Self::Postgres(parsed)),
-            "mysql" | "mariadb" => {
-                let mut parsed = parsed;
-                // sqlx knows the MySQL protocol as mysql://; MariaDB speaks it.
-                let rest =
-                    parsed.as_str().split_once("://").map(|(_, rest)| rest.to_owned()).ok_or_else(bad)?;
-                parsed = url::Url::parse(&format!("mysql://{rest}")).map_err(|_| bad())?;
-                Ok(Self::MySql(parsed))
-            }
-            _ => Err(bad()),
-        }
-    }
-}
-
-/// A URL with any password replaced by `***`, for messages and logs — also when the URL is
-/// too broken to parse (then everything between `://` and `@` goes).
-fn redact(text: &str) -> String {
-    match url::Url::parse(text) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        Ok(_) => text.to_owned(),
-        Err(_) => match (text.find("://"), text.rfind('@')) {
-            (Some(start), Some(at)) if at > start => format!("{}***{}", &text[..start + 3], &text[at..]),
-            _ => text.to_owned(),
-        },
-    }
-}
-
-impl std::fmt::Display for DatabaseUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
-            Self::Postgres(url) | Self::MySql(url) => f.write_str(&redact(url.as_str())),
-        }
-    }
-}
-
-impl std::fmt::Debug for DatabaseUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "DatabaseUrl({self})")
-    }
-}
-
-impl DatabaseUrl {
-    /// Where `prizegen up` keeps its generated operator token: beside a database file, or in the
-    /// working directory for a database server.
-    pub fn admin_token_path(&self) -> std::path::PathBuf {
-        match self {
-            Self::Sqlite(path) => path.with_extension("admin-token"),
-            Self::Postgres(_) | Self::MySql(_) => "prizegen.admin-token".into(),
-        }
-    }
-
-    /// The same URL with `password` set (from `PRIZEGEN_DATABASE_PASSWORD[_FILE]`), so that the
-    /// secret need not be part of a URL kept in a config file.
-    pub fn with_password(self, password: &str) -> Self {
-        match self {
-            Self::Postgres(mut url) => {
-                let _ = url.set_password(Some(password));
-                Self::Postgres(url)
-            }
-            Self::MySql(mut url) => {
-                let _ = url.set_password(Some(password));
-                Self::MySql(url)
-            }
-            sqlite => sqlite,
-        }
-    }
 }
 
 /// The front end's handle on its database; cheap to clone.
@@ -128,7 +65,7 @@ pub enum Store {
     /// An embedded SQLite file.
     Sqlite(sqlite::SqliteStore),
     /// A PostgreSQL or MySQL/MariaDB server.
-    Sql(sql::SqlStore),
+    Sqlx(sqlx::SqlxStore),
 }
 
 /// Forwards a call to the backend.
@@ -136,7 +73,7 @@ macro_rules! backend {
     ($self:ident.$method:ident($($arg:expr),*)) => {
         match $self {
             Self::Sqlite(s) => s.$method($($arg),*).await,
-            Self::Sql(s) => s.$method($($arg),*).await,
+            Self::Sqlx(s) => s.$method($($arg),*).await,
         }
     };
 }
@@ -148,10 +85,10 @@ impl Store {
         match url {
             DatabaseUrl::Sqlite(path) => Ok(Self::Sqlite(sqlite::SqliteStore::open(path).await?)),
             DatabaseUrl::Postgres(u) => {
-                Ok(Self::Sql(sql::SqlStore::open(u.as_str(), sql::Dialect::Postgres, options).await?))
+                Ok(Self::Sqlx(sqlx::SqlxStore::open(u.as_str(), sqlx::Dialect::Postgres, options).await?))
             }
             DatabaseUrl::MySql(u) => {
-                Ok(Self::Sql(sql::SqlStore::open(u.as_str(), sql::Dialect::MySql, options).await?))
+                Ok(Self::Sqlx(sqlx::SqlxStore::open(u.as_str(), sqlx::Dialect::MySql, options).await?))
             }
         }
     }
@@ -243,39 +180,5 @@ impl Store {
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         backend!(self.ping())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_sqlite_urls() {
-        assert_eq!("sqlite://prizegen.db".parse(), Ok(DatabaseUrl::Sqlite("prizegen.db".into())));
-        assert_eq!("sqlite:///var/lib/p.db".parse(), Ok(DatabaseUrl::Sqlite("/var/lib/p.db".into())));
-        assert!("sqlite://".parse::<DatabaseUrl>().is_err());
-        assert!("redis://x".parse::<DatabaseUrl>().is_err());
-        assert!(matches!("postgres://app@127.0.0.1:5432/p".parse(), Ok(DatabaseUrl::Postgres(_))));
-        let maria: DatabaseUrl = "mariadb://app:pw@127.0.0.1/p".parse().unwrap();
-        assert!(matches!(&maria, DatabaseUrl::MySql(u) if u.scheme() == "mysql"));
-    }
-
-    #[test]
-    fn passwords_never_show() {
-        let url: DatabaseUrl = "postgres://app:s3cret@db/p".parse().unwrap();
-        assert!(!url.to_string().contains("s3cret") && !format!("{url:?}").contains("s3cret"));
-        let with = "postgres://app@db/p".parse::<DatabaseUrl>().unwrap().with_password("hunter2");
-        assert!(!with.to_string().contains("hunter2"));
-        let DatabaseUrl::Postgres(inner) = with else { panic!("postgres") };
-        assert_eq!(inner.password(), Some("hunter2"));
-        let err = "postgres://app:s3cret@[bad".parse::<DatabaseUrl>();
-        assert!(err.is_err_and(|e| !e.to_string().contains("s3cret")));
-    }
-
-    #[test]
-    fn admin_token_sits_beside_the_database() {
-        let url: DatabaseUrl = "sqlite://data/prizegen.db".parse().unwrap();
-        assert_eq!(url.admin_token_path(), std::path::Path::new("data/prizegen.admin-token"));
     }
 }

@@ -1,34 +1,31 @@
-//! Server seeds: the current one, nonce blocks, rotation.
+//! Server seeds on SQLite: the current one, nonce blocks, rotation. `UPDATE … RETURNING` does
+//! in one statement what the servers do with a locked read and an update.
 
-use super::rows::seed_row;
-use super::{SqliteStore, flatten, now_ms};
-use crate::store::queries::SEED_COLUMNS;
+use super::{SqliteStore, execute, flatten, now_ms};
+use crate::store::rows::FromRow;
+use crate::store::seeds::{ALL_SEEDS, CURRENT_SEED, INSERT_SEED, SEED_BY_ID, insert_seed_args};
 use crate::store::{Rotation, SeedRecord, StoreError};
 use prizegen_domain::fairness::ServerSeed;
 use rusqlite::{OptionalExtension, params};
 use std::ops::Range;
 
 impl SqliteStore {
+    /// The current seed; `candidate` becomes it if there is none (first start).
     pub async fn current_seed_or_insert(&self, candidate: ServerSeed) -> Result<SeedRecord, StoreError> {
-        let now = now_ms();
-        let hash = candidate.commitment().to_string();
-        let hex = candidate.to_hex();
+        let args = insert_seed_args(&candidate, now_ms());
         let outcome = self
             .threads
             .write(move |conn| {
                 // The UNIQUE is_current column makes a second current seed impossible; with one
                 // already there this insert does nothing.
-                conn.prepare_cached(
-                    "INSERT INTO server_seeds (seed_hash, server_seed, is_current, created_at)
-                     VALUES (?1, ?2, 1, ?3) ON CONFLICT DO NOTHING",
-                )?
-                .execute(params![hash, hex, now])?;
-                conn.prepare_cached(&format!("{SEED_COLUMNS} WHERE is_current = 1"))?.query_row([], seed_row)
+                execute(conn, &format!("{INSERT_SEED} ON CONFLICT DO NOTHING"), &args)?;
+                conn.prepare_cached(CURRENT_SEED)?.query_row([], |row| SeedRecord::from_row(row))
             })
             .await?;
         flatten(outcome)
     }
 
+    /// Reserves `count` nonces of seed `seed_id` with one `UPDATE … RETURNING`; `None` if not current.
     pub async fn reserve_nonces(&self, seed_id: i64, count: u64) -> Result<Option<Range<u64>>, StoreError> {
         let count = i64::try_from(count).map_err(|_| StoreError::unexpected("nonce block too large"))?;
         let outcome = self
@@ -45,10 +42,10 @@ impl SqliteStore {
         Ok(flatten(outcome)?.map(|end| (end - count) as u64..end as u64))
     }
 
+    /// Reveals the current seed and makes `candidate` current, in one writer job.
     pub async fn rotate_seed(&self, candidate: ServerSeed) -> Result<Rotation, StoreError> {
         let now = now_ms();
-        let hash = candidate.commitment().to_string();
-        let hex = candidate.to_hex();
+        let args = insert_seed_args(&candidate, now);
         let outcome = self
             .threads
             .write(move |conn| {
@@ -58,29 +55,18 @@ impl SqliteStore {
                          WHERE is_current = 1 RETURNING id",
                     )?
                     .query_row([now], |row| row.get(0))?;
-                conn.prepare_cached(
-                    "INSERT INTO server_seeds (seed_hash, server_seed, is_current, created_at) VALUES (?1, ?2, 1, ?3)",
-                )?
-                .execute(params![hash, hex, now])?;
-                let mut by_id = conn.prepare_cached(&format!("{SEED_COLUMNS} WHERE id = ?1"))?;
-                let revealed = by_id.query_row([revealed_id], seed_row)?;
-                let current = by_id.query_row([conn.last_insert_rowid()], seed_row)?;
-                Ok((revealed, current))
-            })
-            .await?;
-        let (revealed, current) = flatten(outcome)?;
-        Ok(Rotation { revealed, current })
-    }
-
-    pub async fn seeds(&self) -> Result<Vec<SeedRecord>, StoreError> {
-        let outcome = self
-            .threads
-            .read(|conn| {
-                let mut stmt =
-                    conn.prepare_cached(&format!("{SEED_COLUMNS} ORDER BY is_current IS NULL, id DESC"))?;
-                stmt.query_map([], seed_row)?.collect::<rusqlite::Result<Vec<_>>>()
+                execute(conn, INSERT_SEED, &args)?;
+                let mut by_id = conn.prepare_cached(SEED_BY_ID)?;
+                let revealed = by_id.query_row([revealed_id], |row| SeedRecord::from_row(row))?;
+                let current = by_id.query_row([conn.last_insert_rowid()], |row| SeedRecord::from_row(row))?;
+                Ok(Rotation { revealed, current })
             })
             .await?;
         flatten(outcome)
+    }
+
+    /// All seeds, current first, then revealed ones newest first.
+    pub async fn seeds(&self) -> Result<Vec<SeedRecord>, StoreError> {
+        self.all(ALL_SEEDS, vec![]).await
     }
 }

@@ -1,0 +1,104 @@
+//! Draws on the servers: where a new one may go (under a share lock on its seed), paying its
+//! prize, the insert itself, and reads.
+
+use super::errors::settle;
+use super::{SqlxStore, error};
+use crate::store::draws::{DRAW_BY_ID, DRAW_BY_IDEMPOTENCY_KEY, EncodedDraw, INSERT_DRAW};
+use crate::store::rows::StoredRow;
+use crate::store::stock::{Ladder, PAY, pay_args};
+use crate::store::target::{Refusal, Target};
+use crate::store::{Award, DrawFilter, InsertOutcome, NewDraw, PrizeDraw, StoreError, StoredDraw};
+use prizegen_domain::games::Game;
+use sqlx::AnyConnection;
+
+impl SqlxStore {
+    /// Checks the campaign and the seed. The seed row stays share-locked until the transaction
+    /// ends, so a rotation (which locks it exclusively) cannot reveal it before this draw commits.
+    pub(super) async fn target(
+        &self,
+        conn: &mut AnyConnection,
+        campaign: &str,
+        game: Game,
+        seed_id: i64,
+    ) -> Result<Target, StoreError> {
+        let seed_sql = format!(
+            "SELECT COALESCE(is_current, 0) AS current FROM server_seeds WHERE id = ?{}",
+            self.dialect.share_lock()
+        );
+        let seed =
+            self.query(&seed_sql, &[seed_id.into()]).fetch_optional(&mut *conn).await.map_err(error)?;
+        if seed.map(|row| row.int("current")).transpose()? != Some(1) {
+            return Ok(Target::Refused(Refusal::SeedNotCurrent));
+        }
+        let campaign_sql = "SELECT id FROM campaigns WHERE slug = ? AND game = ? AND active = 1";
+        let campaign = self
+            .query(campaign_sql, &[campaign.into(), game.slug().into()])
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(error)?;
+        Ok(match campaign {
+            Some(row) => Target::Campaign(row.int("id")?),
+            None => Target::Refused(Refusal::CampaignUnavailable),
+        })
+    }
+
+    /// Pays the largest prize of `prize` that campaign `campaign_id` can still pay, inside the
+    /// draw's transaction (see [`Ladder`]).
+    pub(super) async fn award(
+        &self,
+        conn: &mut AnyConnection,
+        campaign_id: i64,
+        prize: &PrizeDraw,
+    ) -> Result<Award, StoreError> {
+        let mut ladder = Ladder::new(prize);
+        while let Some(cost) = ladder.next_cost() {
+            let paid =
+                self.query(PAY, &pay_args(campaign_id, cost)).execute(&mut *conn).await.map_err(error)?;
+            ladder.paid(paid.rows_affected() == 1);
+        }
+        Ok(ladder.award())
+    }
+
+    /// Stores a draw and pays its prize in one transaction, retried if the server breaks a deadlock.
+    pub async fn insert_draw(&self, draw: NewDraw) -> Result<InsertOutcome, StoreError> {
+        let new = EncodedDraw::new(draw)?;
+        let draw = &new.draw;
+        self.retrying(|| {
+            self.timed(async {
+                let mut tx = self.pool.begin().await.map_err(error)?;
+                let campaign_id = match self.target(&mut tx, &draw.campaign, draw.game, draw.seed_id).await? {
+                    Target::Campaign(id) => id,
+                    Target::Refused(refusal) => return Ok(refusal.into()),
+                };
+                let award = self.award(&mut tx, campaign_id, &draw.prize).await?;
+                let inserted =
+                    self.query(INSERT_DRAW, &new.insert_args(campaign_id, &award)).execute(&mut *tx).await;
+                // On a violation the transaction is dropped, rolling back the budget spent above.
+                match inserted {
+                    Ok(_) => {
+                        tx.commit().await.map_err(error)?;
+                        Ok(InsertOutcome::Inserted(award))
+                    }
+                    Err(failure) => settle(failure),
+                }
+            })
+        })
+        .await
+    }
+
+    /// One draw by id.
+    pub async fn draw(&self, id: &str) -> Result<Option<StoredDraw>, StoreError> {
+        self.one(DRAW_BY_ID, &[id.into()]).await
+    }
+
+    /// The draw made under an idempotency key, if any.
+    pub async fn draw_by_idempotency_key(&self, key: &str) -> Result<Option<StoredDraw>, StoreError> {
+        self.one(DRAW_BY_IDEMPOTENCY_KEY, &[key.into()]).await
+    }
+
+    /// Recent draws, newest first.
+    pub async fn recent_draws(&self, filter: DrawFilter) -> Result<Vec<StoredDraw>, StoreError> {
+        let (sql, args) = filter.query();
+        self.all(&sql, &args).await
+    }
+}

@@ -1,0 +1,86 @@
+//! prize-pool sequences on the servers: stored when generated, claimed at most once.
+
+use super::errors::settle;
+use super::{SqlxStore, error};
+use crate::store::claims::{CLAIM_SEQUENCE, GENERATION, Generation, INSERT_CLAIM_DRAW, SEQUENCE_EXISTS};
+use crate::store::draws::DRAW_BY_ID;
+use crate::store::rows::FromRow;
+use crate::store::sequences::{EncodedSequence, INSERT_SEQUENCE, SEQUENCE_BY_ID};
+use crate::store::target::Target;
+use crate::store::{
+    ClaimOutcome, NewClaim, NewSequence, SequenceOutcome, StoreError, StoredDraw, StoredSequence,
+};
+use prizegen_domain::games::Game;
+
+impl SqlxStore {
+    /// Stores a generated prize-pool sequence.
+    pub async fn insert_sequence(&self, sequence: NewSequence) -> Result<SequenceOutcome, StoreError> {
+        let new = EncodedSequence::new(sequence)?;
+        let sequence = &new.sequence;
+        self.retrying(|| {
+            self.timed(async {
+                let mut tx = self.pool.begin().await.map_err(error)?;
+                let campaign_id = match self
+                    .target(&mut tx, &sequence.campaign, Game::PrizePool, sequence.seed_id)
+                    .await?
+                {
+                    Target::Campaign(id) => id,
+                    Target::Refused(refusal) => return Ok(refusal.into()),
+                };
+                match self.query(INSERT_SEQUENCE, &new.insert_args(campaign_id)).execute(&mut *tx).await {
+                    Ok(_) => {
+                        tx.commit().await.map_err(error)?;
+                        Ok(SequenceOutcome::Inserted)
+                    }
+                    Err(failure) => settle(failure),
+                }
+            })
+        })
+        .await
+    }
+
+    /// A prize-pool sequence.
+    pub async fn sequence(&self, wanted: &str) -> Result<Option<StoredSequence>, StoreError> {
+        self.one(SEQUENCE_BY_ID, &[wanted.into()]).await
+    }
+
+    /// Claims a sequence and stores its draw in one transaction; at most once per sequence.
+    pub async fn claim_sequence(&self, claim: NewClaim) -> Result<ClaimOutcome, StoreError> {
+        let sequence = [claim.sequence.as_str().into()];
+        self.retrying(|| {
+            self.timed(async {
+                let mut tx = self.pool.begin().await.map_err(error)?;
+                // The claim itself: one conditional update. A second claim finds claimed_at set.
+                let claimed =
+                    self.query(CLAIM_SEQUENCE, &claim.claim_args()).execute(&mut *tx).await.map_err(error)?;
+                if claimed.rows_affected() == 0 {
+                    let exists = self
+                        .query(SEQUENCE_EXISTS, &sequence)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(error)?;
+                    return Ok(if exists.is_some() {
+                        ClaimOutcome::AlreadyClaimed
+                    } else {
+                        ClaimOutcome::Unknown
+                    });
+                }
+                let row = self.query(GENERATION, &sequence).fetch_one(&mut *tx).await.map_err(error)?;
+                let generation = Generation::from_row(&row)?;
+                let served_by = claim.served_by_json(&generation).map_err(StoreError::unexpected)?;
+                let award = self.award(&mut tx, generation.campaign_id, &claim.prize).await?;
+                let draw = claim.draw_args(&generation, &award, served_by);
+                self.query(INSERT_CLAIM_DRAW, &draw).execute(&mut *tx).await.map_err(error)?;
+                let stored = self
+                    .query(DRAW_BY_ID, &[claim.draw_id.as_str().into()])
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(error)?;
+                let stored = StoredDraw::from_row(&stored)?;
+                tx.commit().await.map_err(error)?;
+                Ok(ClaimOutcome::Claimed(Box::new(stored)))
+            })
+        })
+        .await
+    }
+}
