@@ -55,15 +55,15 @@ async fn form_body(req: Request, front: &Arc<Frontend>) -> Result<Bytes, Respons
 }
 
 /// The form's fields, or a 400 page.
-fn fields<T: DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
-    serde_urlencoded::from_bytes(body).map_err(|e| PageError::unreadable_form(e).into_response())
+fn fields<T: DeserializeOwned>(body: &[u8]) -> Result<T, PageError> {
+    serde_urlencoded::from_bytes(body).map_err(PageError::unreadable_form)
 }
 
 impl<T: DeserializeOwned> FromRequest<Arc<Frontend>> for PageForm<T> {
     type Rejection = Response;
 
     async fn from_request(req: Request, front: &Arc<Frontend>) -> Result<Self, Self::Rejection> {
-        Ok(Self(fields(&form_body(req, front).await?)?))
+        Ok(Self(fields(&form_body(req, front).await?).map_err(IntoResponse::into_response)?))
     }
 }
 
@@ -74,11 +74,11 @@ impl<T: DeserializeOwned> FromRequest<Arc<Frontend>> for AdminForm<T> {
         let (mut parts, body) = req.into_parts();
         let admin = Admin::from_request_parts(&mut parts, front).await?;
         let body = form_body(Request::from_parts(parts, body), front).await?;
-        let Csrf { csrf } = fields(&body)?;
+        let Csrf { csrf } = fields(&body).map_err(IntoResponse::into_response)?;
         if !front.sessions.check_csrf(&admin.0, &csrf) {
             return Err(PageError::forbidden_form().into_response());
         }
-        Ok(Self { admin, fields: fields(&body)? })
+        Ok(Self { admin, fields: fields(&body).map_err(IntoResponse::into_response)? })
     }
 }
 
@@ -88,10 +88,10 @@ impl<T: DeserializeOwned> FromRequest<Arc<Frontend>> for SignInForm<T> {
     async fn from_request(req: Request, front: &Arc<Frontend>) -> Result<Self, Self::Rejection> {
         let cookie = cookie(req.headers(), SIGN_IN_COOKIE).unwrap_or_default().to_owned();
         let body = form_body(req, front).await?;
-        let Csrf { csrf } = fields(&body)?;
+        let Csrf { csrf } = fields(&body).map_err(IntoResponse::into_response)?;
         if !front.sessions.check_sign_in_csrf(&cookie, &csrf) {
             return Err(PageError::forbidden_form().into_response());
         }
-        Ok(Self { cookie, fields: fields(&body)? })
+        Ok(Self { cookie, fields: fields(&body).map_err(IntoResponse::into_response)? })
     }
 }
