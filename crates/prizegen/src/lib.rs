@@ -3,13 +3,15 @@
 //! services around it.
 //!
 //! Folders: [`frontend`] (pages, public API, the only database user), [`letters`], [`numbers`]
-//! and [`rules`] (services 2–4), [`contract`] (their JSON shapes), [`store`] (the database),
+//! and [`rules`] (services 2–4) with [`keyed`] (how they read a call's key), [`contract`] (the
+//! JSON shapes between the services), [`store`] (the database),
 //! [`server`] (what every service shares), [`app`] (assembling a service), [`cli`].
 
 pub mod app;
 pub mod cli;
 pub mod contract;
 pub mod frontend;
+pub mod keyed;
 pub mod letters;
 pub mod load;
 pub mod numbers;
@@ -18,3 +20,7 @@ pub mod server;
 pub mod store;
 pub mod telemetry;
 pub mod verify;
+
+/// What went wrong underneath an error of this crate (`StoreError`, `ApiError`): the driver's or
+/// the OS's error, or a sentence, kept as `source()` so the log shows the whole chain.
+pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;

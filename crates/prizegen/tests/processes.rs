@@ -209,6 +209,20 @@ async fn serve_processes_a_sigkilled_generator_and_its_return() {
     assert_eq!(down.status(), 503);
     let body: Value = down.json().await.unwrap();
     assert_eq!(body["error"]["dependency"], "letters", "{body}");
+    // The Draw button's form during the outage: the game's page says why, with a 503.
+    let form =
+        http.post(format!("{url}/play/account-prize")).form(&[("client_seed", "")]).send().await.unwrap();
+    assert_eq!(form.status(), 503);
+    assert!(form.text().await.unwrap().contains("letters is unreachable"), "the page says why");
+    // Each failed request is logged once, on the line that reports it, with its cause.
+    for route in ["/api/v1/draws", "/play/{game}"] {
+        let (cause, _) = front.wait_for(|line| {
+            let log: Value = serde_json::from_str(line).ok()?;
+            (log["route"] == route && log["status"] == 503).then(|| log["error"].as_str().map(str::to_owned))
+        });
+        let cause = cause.unwrap_or_else(|| panic!("{route}: the line names the cause"));
+        assert!(cause.contains("letters is unreachable"), "{route}: {cause}");
+    }
 
     let (_letters, again) = serve("letters", &["--listen", &letters_addr, "--impl", "v2"], &[]);
     assert_eq!(again, letters_addr);

@@ -109,6 +109,11 @@ impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self { field: field.into(), message: message.into() }
     }
+
+    /// `name: message; venue: message`: one sentence naming every invalid field.
+    pub fn describe(fields: &[FieldError]) -> String {
+        fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
+    }
 }
 
 impl fmt::Display for Game {

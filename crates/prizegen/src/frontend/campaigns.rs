@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 #[derive(Debug, thiserror::Error)]
 pub enum CampaignError {
     /// Some fields are invalid; each is named.
-    #[error("{}", describe_fields(.0))]
+    #[error("{}", FieldError::describe(.0))]
     Invalid(Vec<FieldError>),
     /// No campaign has that slug.
     #[error("there is no campaign {0:?}")]
@@ -38,11 +38,6 @@ pub enum CampaignError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-/// `name: message; venue: message`.
-pub fn describe_fields(fields: &[FieldError]) -> String {
-    fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
 }
 
 /// Creates a campaign from the operator's input.

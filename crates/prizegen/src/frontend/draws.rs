@@ -49,7 +49,7 @@ pub enum DrawError {
         why: &'static str,
     },
     /// The player's input has invalid fields.
-    #[error("{}", describe_fields(.0))]
+    #[error("{}", FieldError::describe(.0))]
     InvalidInput(Vec<FieldError>),
     /// A character with this name exists.
     #[error("the name {0:?} is taken; choose another")]
@@ -77,11 +77,6 @@ pub enum DrawError {
     /// The database is down or misbehaved.
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-/// `name: message; race: message`.
-fn describe_fields(fields: &[FieldError]) -> String {
-    super::campaigns::describe_fields(fields)
 }
 
 /// A stored draw, and whether it was stored by an earlier request with the same key.

@@ -11,6 +11,7 @@ use crate::server::error::{Cause, LoggedCause};
 use crate::store::StoreError;
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
+use prizegen_domain::games::FieldError;
 
 /// 503 naming the database when it is unavailable; 500 for an answer the code did not expect.
 impl From<StoreError> for ApiError {
@@ -53,7 +54,7 @@ impl From<DrawError> for ApiError {
             DrawError::UnknownCampaign(_) => ApiError::invalid("unknown_campaign", message),
             DrawError::CampaignUnavailable { .. } => ApiError::invalid("campaign_unavailable", message),
             DrawError::IdempotencyKeyReused(_) => ApiError::invalid("idempotency_key_reused", message),
-            DrawError::InvalidInput(fields) => fields_error(fields),
+            DrawError::InvalidInput(fields) => ApiError::invalid_fields(fields),
             DrawError::NameTaken(_) => ApiError::conflict("name_taken", message),
             DrawError::TwoSteps => ApiError::invalid("two_steps", message),
             DrawError::UnknownSequence(_) => ApiError::not_found("unknown_sequence", message),
@@ -69,22 +70,17 @@ impl From<CampaignError> for ApiError {
     fn from(error: CampaignError) -> Self {
         let message = error.to_string();
         match error {
-            CampaignError::Invalid(fields) => fields_error(fields),
+            CampaignError::Invalid(fields) => ApiError::invalid_fields(fields),
             CampaignError::NotFound(_) => ApiError::not_found("campaign_not_found", message),
             CampaignError::SlugTaken(_) => ApiError::conflict("slug_taken", message),
             CampaignError::BudgetBelowSpent { .. } => {
-                ApiError::invalid_fields(vec![("budget_pence".into(), message)])
+                ApiError::invalid_fields(vec![FieldError::new("budget_pence", message)])
             }
             CampaignError::GameFixed | CampaignError::HasDraws => ApiError::conflict("has_draws", message),
             CampaignError::DefaultCampaign => ApiError::conflict("default_campaign", message),
             CampaignError::Store(e) => e.into(),
         }
     }
-}
-
-/// 422 naming every invalid field.
-fn fields_error(fields: Vec<prizegen_domain::games::FieldError>) -> ApiError {
-    ApiError::invalid_fields(fields.into_iter().map(|f| (f.field, f.message)).collect())
 }
 
 /// An error a page handler returns: the message page, with the status of the equivalent API

@@ -1,6 +1,7 @@
 //! Service 3, `numbers`: random numbers, a pure function of (request, key).
 
-use crate::contract::{Generate, GenerateRequest, account_prize, attack, character, prize_pool, spy_mission};
+use crate::contract::{GenerateRequest, account_prize, attack, character, prize_pool, spy_mission};
+use crate::keyed::Generate;
 use crate::server::{error::not_found, with_openapi_document};
 use axum::{Json, Router};
 use prizegen_domain::games::{self, Impl};

@@ -1,7 +1,8 @@
 //! Service 4, `rules`: applies a game's rules to the generated parts; a pure function of
 //! (request, key). Accepts the output of every letters and numbers version.
 
-use crate::contract::{account_prize, attack, character, prize_pool, spy_mission, stream_for};
+use crate::contract::{account_prize, attack, character, prize_pool, spy_mission};
+use crate::keyed::stream_for;
 use crate::server::{ApiError, ApiJson, error::not_found, with_openapi_document};
 use axum::extract::State;
 use axum::{Json, Router};

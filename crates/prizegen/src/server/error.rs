@@ -9,6 +9,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
+use prizegen_domain::games::FieldError;
 use serde::Serialize;
 
 /// An error a handler returns; becomes a JSON body and a status.
@@ -23,13 +24,12 @@ pub struct ApiError {
     /// For 502/503: which dependency failed (`letters`, `database`, …).
     pub dependency: Option<&'static str>,
     /// For 422: each invalid field and what is wrong with it.
-    pub fields: Vec<(String, String)>,
+    pub fields: Vec<FieldError>,
     /// What failed underneath, for the log only.
     pub cause: Option<Cause>,
 }
 
-/// An error underneath an [`ApiError`], kept with its `source()` chain for the log.
-pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+pub use crate::Cause;
 
 /// The cause of an error response, formatted with its chain; the request's log line shows it.
 #[derive(Clone, Debug)]
@@ -78,8 +78,8 @@ impl ApiError {
     }
 
     /// 422 naming every invalid field; `error.field` is the first, `error.fields` lists all.
-    pub fn invalid_fields(fields: Vec<(String, String)>) -> Self {
-        let message = fields.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; ");
+    pub fn invalid_fields(fields: Vec<FieldError>) -> Self {
+        let message = FieldError::describe(&fields);
         Self { fields, ..Self::invalid("invalid_field", message) }
     }
 
@@ -127,8 +127,8 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let fields = self.fields.iter().map(|(field, message)| FieldBody { field, message }).collect();
-        let field = self.fields.first().map(|(field, _)| field.as_str());
+        let fields = self.fields.iter().map(|f| FieldBody { field: &f.field, message: &f.message }).collect();
+        let field = self.fields.first().map(|f| f.field.as_str());
         let inner =
             Inner { code: self.code, message: &self.message, dependency: self.dependency, field, fields };
         let body = Body { error: inner };

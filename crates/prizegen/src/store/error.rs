@@ -1,8 +1,6 @@
 //! Why a store call failed, in the terms the API answers with.
 
-/// What went wrong underneath a [`StoreError`]: the driver's error (or a sentence), kept as the
-/// error's `source()` so the log shows the whole chain.
-pub type Cause = Box<dyn std::error::Error + Send + Sync + 'static>;
+pub use crate::Cause;
 
 /// A store call that could not be carried out.
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,7 @@
 //! The admin pages over HTTP: sign-in, sessions and CSRF.
 
-use crate::support::{ADMIN_TOKEN, TestApp};
-use serde_json::Value;
+use crate::support::{ADMIN_TOKEN, Options, TestApp, example_seed};
+use serde_json::{Value, json};
 
 /// A client that does not follow redirects, so each answer can be inspected.
 fn client() -> reqwest::Client {
@@ -140,4 +140,104 @@ async fn admin_forms_without_the_csrf_token_are_refused() {
         .unwrap();
     assert_eq!(deleted.status(), 403);
     assert_eq!(app.get("/api/v1/campaigns/gig-one").await.status(), 200, "still there");
+}
+
+/// Posts an admin form with the session and its CSRF token; returns the status and the page.
+async fn post_form(
+    app: &TestApp,
+    http: &reqwest::Client,
+    (session, csrf): &(String, String),
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let mut form: Vec<(&str, &str)> = fields.to_vec();
+    form.push(("csrf", csrf));
+    let response =
+        http.post(format!("{}{path}", app.url)).header("cookie", session).form(&form).send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn refused_campaign_changes_come_back_on_the_form_with_the_apis_status() {
+    // The worked example's seed: the first draw (nonce 0) is qxzm4226, which wins £10.
+    let Some(app) = TestApp::spawn_with(Options { seed: Some(example_seed()), ..Options::default() }).await
+    else {
+        return;
+    };
+    let http = client();
+    let signed = sign_in(&app, &http).await;
+    let gig = [
+        ("slug", "gig"),
+        ("name", "The Act"),
+        ("venue", "Hall"),
+        ("date", "2026-09-09"),
+        ("game", "account-prize"),
+        ("budget_pence", "10000"),
+        ("active", "on"),
+    ];
+    let (status, page) = post_form(&app, &http, &signed, "/admin/campaigns", &gig).await;
+    assert_eq!(status, 200, "{page}");
+    let (status, page) = post_form(&app, &http, &signed, "/admin/campaigns", &gig).await;
+    assert_eq!(status, 409, "the slug is taken");
+    assert!(page.contains("data-error=\"slug\""), "named on the form: {page}");
+
+    let drawn = app.post_draw(json!({"game": "account-prize", "campaign": "gig"})).await;
+    let drawn: Value = drawn.json().await.unwrap();
+    assert_eq!(drawn["prize"]["amount_pence"], 1_000, "{drawn}");
+
+    // As the API: a budget below what was awarded is an invalid field (422) ...
+    let mut lower = gig[1..].to_vec();
+    lower[4] = ("budget_pence", "500");
+    let (status, page) = post_form(&app, &http, &signed, "/admin/campaigns/gig", &lower).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("data-error=\"budget_pence\"") && page.contains("£10"), "{page}");
+    // ... the game of a campaign with draws is fixed (409) ...
+    let mut other_game = gig[1..].to_vec();
+    other_game[3] = ("game", "attack");
+    let (status, page) = post_form(&app, &http, &signed, "/admin/campaigns/gig", &other_game).await;
+    assert_eq!(status, 409, "{page}");
+    assert!(page.contains("data-error=\"game\""), "{page}");
+    // ... and it cannot be deleted, nor can a game's default campaign.
+    for slug in ["gig", "attack"] {
+        let (status, page) =
+            post_form(&app, &http, &signed, &format!("/admin/campaigns/{slug}/delete"), &[]).await;
+        assert_eq!(status, 409, "{slug}: {page}");
+        assert!(page.contains("id=\"error\""), "{slug}: the reason is shown: {page}");
+    }
+    let stored: Value = app.get("/api/v1/campaigns/gig").await.json().await.unwrap();
+    assert_eq!(
+        (stored["budget_pence"].as_u64(), stored["game"].as_str()),
+        (Some(10_000), Some("account-prize"))
+    );
+}
+
+#[tokio::test]
+async fn the_csrf_token_is_checked_before_the_fields_and_only_forms_are_read() {
+    let Some(app) = TestApp::spawn().await else { return };
+    let http = client();
+    let (session, csrf) = sign_in(&app, &http).await;
+    let bad_fields = [("slug", "Not A Slug"), ("date", "soon")];
+    let no_token =
+        http.post(format!("{}/admin/campaigns", app.url)).header("cookie", &session).form(&bad_fields).send();
+    assert_eq!(no_token.await.unwrap().status(), 403, "no token: refused before the fields are looked at");
+    let json_body = http
+        .post(format!("{}/admin/campaigns", app.url))
+        .header("cookie", &session)
+        .json(&json!({"csrf": csrf, "slug": "gig"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_body.status(), 415, "a body that is not a form");
+    // A public form that cannot be read is a page too, not a bare text error.
+    let unreadable = http
+        .post(format!("{}/play/attack", app.url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("client_seed=a&client_seed=b")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unreadable.status(), 400);
+    assert!(unreadable.text().await.unwrap().contains("data-service=\"frontend\""), "a page with its footer");
+    let listed: Value = app.get("/api/v1/draws").await.json().await.unwrap();
+    assert_eq!(listed["draws"], json!([]), "nothing was drawn");
 }

@@ -141,6 +141,13 @@ async fn openapi_documents_describe_the_routes() {
     ] {
         assert!(public["paths"].get(path).is_some(), "public API documents {path}");
     }
+    // Every operation is grouped under a tag, as client generators expect.
+    for (path, item) in public["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let tags = operation["tags"].as_array().map_or(0, Vec::len);
+            assert_eq!(tags, 1, "{method} {path} has a tag: {operation}");
+        }
+    }
     for service in Service::ALL {
         let base = app.service_url(service);
         let doc: Value =

@@ -2,6 +2,7 @@
 //! up by the right field, and error pages rendered with their status and footer.
 
 use crate::support::TestApp;
+use prizegen_domain::games::Game;
 use serde_json::{Value, json};
 
 /// Where each `data-field="<label>"` appears in the page, in the order of `labels`.
@@ -64,4 +65,33 @@ async fn error_pages_are_pages_with_their_status_and_footer() {
     let api = app.get("/api/v1/nowhere").await;
     assert_eq!(api.status(), 404);
     assert_eq!(api.json::<Value>().await.unwrap()["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn every_games_page_shows_each_of_its_result_fields_in_order() {
+    let Some(app) = TestApp::spawn().await else { return };
+    let ranks = json!({"strength": 1, "dexterity": 2, "constitution": 3, "intelligence": 4, "wisdom": 5, "charisma": 6});
+    for game in Game::ALL {
+        let draw: Value = match game {
+            Game::PrizePool => {
+                let generated =
+                    app.http.post(format!("{}/api/v1/prize-pool/sequences", app.url)).json(&json!({}));
+                let generated: Value = generated.send().await.unwrap().json().await.unwrap();
+                let claim = format!("{}{}", app.url, generated["claim"].as_str().unwrap());
+                app.http.post(claim).send().await.unwrap().json().await.unwrap()
+            }
+            Game::Character => {
+                let input = json!({"name": "Ann", "race": "Elf", "class": "Rogue", "ranks": ranks});
+                app.post_draw(json!({"game": "character", "input": input})).await.json().await.unwrap()
+            }
+            _ => app.post_draw(json!({"game": game.slug()})).await.json().await.unwrap(),
+        };
+        let html = app.get(&format!("/draws/{}", draw["id"].as_str().unwrap())).await.text().await.unwrap();
+        let labels: Vec<&str> = game.presentation().fields.iter().map(|f| f.label).collect();
+        let at = positions(&html, &labels);
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{game}: {labels:?} at {at:?}");
+        for field in game.presentation().fields {
+            assert!(draw["result"].get(field.key).is_some(), "{game}'s result has {}: {draw}", field.key);
+        }
+    }
 }

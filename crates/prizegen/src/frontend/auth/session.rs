@@ -157,6 +157,25 @@ mod tests {
         assert!(!sessions.check_csrf(&other, &token), "a CSRF token is bound to its session");
     }
 
+    /// Sessions and tokens live in browsers across upgrades and replicas of mixed versions: their
+    /// format is pinned (values computed independently, with Python's hmac, from the layout:
+    /// key = HMAC(token, "prizegen admin session key v1"), MAC = HMAC(key, "<purpose>:<text>")).
+    #[test]
+    fn the_session_and_token_format_is_pinned() {
+        let sessions = Sessions::new(Some("token"));
+        let cookie = "2000000000.0123456789abcdef0123456789abcdef.\
+                      d383af9006a41b03ca6e4b0d59bf30d402eead534ea7d6503425b531a9a8523a";
+        let session = sessions.check(cookie, 1_900_000_000).expect("a session of this format is valid");
+        assert_eq!(
+            sessions.csrf(&session),
+            "0e2648a94883108dd5c3be77e165b364b2ad219985ced2bd055e6f6bfc97821c"
+        );
+        assert_eq!(
+            sessions.sign_in_csrf("abc").unwrap(),
+            "6cf12ba5b3dea6e3886fcc6424012f39339aa1e6fbd6956ae050d45f6a13a8d7"
+        );
+    }
+
     #[test]
     fn sign_in_tokens_are_bound_to_their_cookie() {
         let sessions = Sessions::new(Some("token"));

@@ -12,15 +12,13 @@ pub async fn play(
     keys: &Keys,
     request_id: &RequestId,
 ) -> Result<Played, DependencyError> {
-    let mut expected = String::new();
-    let rules_key = keys.rules.clone();
+    let key = Some(keys.rules.clone());
     let played = letters_numbers_rules(deps, Game::AccountPrize, keys, request_id, |letters, numbers| {
-        let request = wire::RulesRequest { key: Some(rules_key), letters, numbers };
-        expected = format!("{}{}", request.letters.letters, request.numbers.digits);
-        request
+        wire::RulesRequest { key, letters, numbers }
     })
     .await?;
     let outcome: wire::Outcome = played.outcome;
+    let expected = format!("{}{}", played.asked.letters.letters, played.asked.numbers.digits);
     let account_number = outcome.result.account_number.clone();
     if account_number != expected {
         return Err(DependencyError::Contract {

@@ -32,9 +32,9 @@ pub async fn play(
 ) -> Result<Played, DependencyError> {
     let ranks: BTreeMap<String, u8> =
         ABILITIES.iter().zip(input.ranks).map(|(a, r)| ((*a).to_owned(), r)).collect();
-    let (key, sent_ranks) = (Some(keys.rules.clone()), ranks.clone());
+    let key = Some(keys.rules.clone());
     let played = letters_numbers_rules(deps, Game::Character, keys, request_id, |letters, numbers| {
-        wire::RulesRequest { key, letters, numbers, ranks: sent_ranks }
+        wire::RulesRequest { key, letters, numbers, ranks }
     })
     .await?;
     let outcome: wire::Outcome = played.outcome;
@@ -43,7 +43,7 @@ pub async fn play(
         name: &input.name,
         race: input.race,
         class: input.class,
-        ranks: &ranks,
+        ranks: &played.asked.ranks,
         rolls: &sheet.rolls,
         background: &sheet.background,
         abilities: &sheet.abilities,

@@ -141,7 +141,9 @@ pub fn prize_draw(drawn: Option<Prize>, ladder: &[Pence], none: Option<Prize>) -
 }
 
 /// What letters, numbers and then rules answered for one draw.
-struct ThreeSteps<O> {
+struct ThreeSteps<R, O> {
+    /// What the rules were asked (the generators' answers, passed on).
+    asked: R,
     /// The rules' answer.
     outcome: O,
     /// Who answered.
@@ -156,7 +158,7 @@ async fn letters_numbers_rules<L, N, R, O>(
     keys: &Keys,
     request_id: &RequestId,
     rules_request: impl FnOnce(L, N) -> R,
-) -> Result<ThreeSteps<O>, DependencyError>
+) -> Result<ThreeSteps<R, O>, DependencyError>
 where
     L: DeserializeOwned,
     N: DeserializeOwned,
@@ -177,7 +179,7 @@ where
         numbers: Some(numbers.served_by),
         rules: Some(outcome.served_by),
     };
-    Ok(ThreeSteps { outcome: outcome.body, by })
+    Ok(ThreeSteps { asked: request, outcome: outcome.body, by })
 }
 
 /// Wraps a JSON encoding failure of a service's answer.

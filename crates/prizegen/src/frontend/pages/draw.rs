@@ -1,7 +1,7 @@
 //! A draw's page: its game's page with the draw on top — the result in the game's own order,
 //! the prize (and why a budget lowered it), and what it takes to re-check it.
 
-use super::play::{PageState, game_page};
+use super::game_page::{PageState, game_page};
 use crate::frontend::Frontend;
 use crate::frontend::error::PageError;
 use crate::frontend::view::{ResultLine, result_lines};

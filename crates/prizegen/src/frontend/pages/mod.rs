@@ -1,7 +1,7 @@
 //! Server-rendered HTML, one file per thing a person does: [`home`] (the games and campaigns),
 //! [`play`] (a game's page and its Draw button), [`sequences`] (prize-pool's two buttons),
-//! [`draw`] (a draw's page), [`character`] (the character form), [`fairness`], and the
-//! operator's [`admin`] pages.
+//! [`draw`] (a draw's page), [`fairness`], and the operator's [`admin`] pages. The game's page
+//! they build on is `game_page.rs`; the character form's fields are [`character_form`].
 //!
 //! Forms post to the same use cases as the API and redirect to the result (post/redirect/get),
 //! so reloading never draws twice; draw forms also carry a one-time idempotency key, so a double
@@ -9,9 +9,10 @@
 //! rendered by [`render_error_pages`].
 
 pub mod admin;
-pub mod character;
+pub mod character_form;
 pub mod draw;
 pub mod fairness;
+mod game_page;
 pub mod home;
 pub mod play;
 pub mod sequences;

@@ -1,7 +1,7 @@
 //! prize-pool's two buttons on its page: "Generate Random Sequence", then "Send to the Prize
 //! Pool". Each redirects to what it made; a refusal comes back to the page with the reason.
 
-use super::play::{PageState, game_page};
+use super::game_page::{PageState, game_page};
 use crate::frontend::Frontend;
 use crate::frontend::error::PageError;
 use crate::frontend::forms::PageForm;
