@@ -9,22 +9,23 @@ use std::fmt;
 /// end the implementation is its release version, e.g. `0.1.0@frontend-1c2d`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Instance {
-    /// `v1`/`v2` for services 2–4, the release version for the front end.
-    implementation: String,
-    /// The process's name: a host, pod or container name.
-    name: String,
+    /// `<impl>@<instance>`, kept whole: it is written into every draw and every answer, so
+    /// showing and serializing it is a copy, not a format.
+    text: String,
+    /// Where the `@` is.
+    at: usize,
 }
 
 impl Instance {
     /// An instance from its two parts.
-    pub fn new(implementation: impl Into<String>, name: impl Into<String>) -> Self {
-        Self { implementation: implementation.into(), name: name.into() }
+    pub fn new(implementation: &str, name: &str) -> Self {
+        Self { text: format!("{implementation}@{name}"), at: implementation.len() }
     }
 
     /// `<impl>@<instance>`; `None` without an `@` or with an empty part.
     pub fn parse(text: &str) -> Option<Self> {
-        let (implementation, name) = text.split_once('@')?;
-        (!implementation.is_empty() && !name.is_empty()).then(|| Self::new(implementation, name))
+        let at = text.find('@')?;
+        (at > 0 && at + 1 < text.len()).then(|| Self { text: text.to_owned(), at })
     }
 
     /// Reads `<service>/<impl>@<instance>`, checking it is the service that was meant (a
@@ -35,29 +36,34 @@ impl Instance {
 
     /// The implementation as the process reported it (`v2`, `0.1.0`).
     pub fn implementation(&self) -> &str {
-        &self.implementation
+        &self.text[..self.at]
     }
 
     /// The generator implementation, for services 2–4 (`None` for a front end's version).
     pub fn generator_impl(&self) -> Option<Impl> {
-        self.implementation.parse().ok()
+        self.implementation().parse().ok()
     }
 
     /// The process's name.
     pub fn name(&self) -> &str {
-        &self.name
+        &self.text[self.at + 1..]
+    }
+
+    /// `<impl>@<instance>`.
+    pub fn as_str(&self) -> &str {
+        &self.text
     }
 }
 
 impl fmt::Display for Instance {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}@{}", self.implementation, self.name)
+        f.write_str(&self.text)
     }
 }
 
 impl Serialize for Instance {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serializer.serialize_str(&self.text)
     }
 }
 

@@ -15,13 +15,7 @@ use utoipa_axum::routes;
 
 /// The front end's routes, pages and API, with its state.
 pub fn routes(front: Arc<Frontend>) -> Router {
-    Router::new()
-        .merge(api_routes())
-        .merge(page_routes())
-        .fallback(pages::not_found)
-        // Renders the error pages of page handlers (`PageError`), which need the state.
-        .layer(axum::middleware::from_fn_with_state(front.clone(), pages::render_error_pages))
-        .with_state(front)
+    Router::new().merge(api_routes()).merge(page_routes(&front)).fallback(pages::not_found).with_state(front)
 }
 
 /// `/api/v1/...` and its OpenAPI document.
@@ -40,8 +34,9 @@ fn api_routes() -> Router<Arc<Frontend>> {
     with_openapi_document(routes, "/api/v1/openapi.json").route("/api/v1/{*rest}", any(api_not_found))
 }
 
-/// The HTML pages.
-fn page_routes() -> Router<Arc<Frontend>> {
+/// The HTML pages, with the layer that renders their error pages (`PageError`), which need the
+/// state.
+fn page_routes(front: &Arc<Frontend>) -> Router<Arc<Frontend>> {
     use pages::{admin, draw, fairness, home, play, sequences};
     Router::new()
         .route("/", get(home::page))
@@ -56,4 +51,5 @@ fn page_routes() -> Router<Arc<Frontend>> {
         .route("/admin/campaigns", post(admin::campaigns::create))
         .route("/admin/campaigns/{slug}", get(admin::campaigns::edit).post(admin::campaigns::update))
         .route("/admin/campaigns/{slug}/delete", post(admin::campaigns::delete))
+        .layer(axum::middleware::from_fn_with_state(front.clone(), pages::render_error_pages))
 }

@@ -20,6 +20,8 @@ pub struct Identity {
     pub instance: String,
     /// The header value, built once instead of per response.
     header: HeaderValue,
+    /// `<impl>@<instance>`, built once instead of per draw.
+    served_by: Instance,
 }
 
 /// An instance name that would not fit in a header or a log line.
@@ -45,12 +47,13 @@ impl Identity {
         }
         let header = HeaderValue::try_from(format!("{service}/{impl_label}@{instance}"))
             .map_err(|_| BadInstance(instance.clone()))?;
-        Ok(Self { service, impl_label: impl_label.to_owned(), instance, header })
+        let served_by = Instance::new(impl_label, &instance);
+        Ok(Self { service, impl_label: impl_label.to_owned(), instance, header, served_by })
     }
 
     /// `<impl>@<instance>`, the form a draw's `served_by` records.
     pub fn served_by(&self) -> Instance {
-        Instance::new(&self.impl_label, &self.instance)
+        self.served_by.clone()
     }
 
     /// The `x-served-by` value.

@@ -18,7 +18,7 @@ pub mod play;
 pub mod sequences;
 
 use super::Frontend;
-use super::error::{ErrorPage, PageError};
+use super::error::ErrorPage;
 use crate::contract::Instance;
 use crate::store::{Campaign, StoredDraw};
 use askama::Template;
@@ -61,8 +61,9 @@ struct MessagePage {
     footer: Footer,
 }
 
-/// Renders the message page of every [`PageError`] a page handler returned (the cause stays
-/// on the response for the request's log line).
+/// Renders the message page of every [`PageError`](super::error::PageError) a page handler returned (the cause stays
+/// on the response for the request's log line). Only the pages have this layer: the API's
+/// answers do not pay for it.
 pub async fn render_error_pages(
     State(front): State<Arc<Frontend>>,
     request: Request,
@@ -72,8 +73,7 @@ pub async fn render_error_pages(
     let Some(ErrorPage { heading, message }) = response.extensions_mut().remove::<ErrorPage>() else {
         return response;
     };
-    let page = MessagePage { heading, message, footer: Footer::new(&front, None) };
-    let mut rendered = render(response.status(), &page);
+    let mut rendered = message_page(&front, response.status(), heading, message);
     // Keep what the error's response carried (its cause), unless rendering failed itself.
     let mut extensions = std::mem::take(response.extensions_mut());
     extensions.extend(std::mem::take(rendered.extensions_mut()));
@@ -81,9 +81,13 @@ pub async fn render_error_pages(
     rendered
 }
 
+fn message_page(front: &Frontend, status: StatusCode, heading: &'static str, message: String) -> Response {
+    render(status, &MessagePage { heading, message, footer: Footer::new(front, None) })
+}
+
 /// The HTML fallback for paths that match nothing.
-pub async fn not_found() -> PageError {
-    PageError::not_found("There is no page here.")
+pub async fn not_found(State(front): State<Arc<Frontend>>) -> Response {
+    message_page(&front, StatusCode::NOT_FOUND, "Not found", "There is no page here.".to_owned())
 }
 
 /// Headers every page carries, also without a proxy in front (`prizegen up`): no framing, no
