@@ -7,6 +7,17 @@ use axum::extract::{FromRequest, Request};
 use prizegen_domain::fairness::{ServiceKey, Stream};
 use prizegen_domain::games::Impl;
 
+/// Checks a key the rules of a game without chance do not use: one that is sent must still be
+/// a key, as the contract documents.
+pub fn check_key(key: Option<&str>) -> Result<(), ApiError> {
+    match key {
+        Some(hex) => {
+            ServiceKey::from_hex(hex).map(drop).map_err(|e| ApiError::invalid("invalid_key", e.to_string()))
+        }
+        None => Ok(()),
+    }
+}
+
 /// The stream a generator or the rules read: from the given key, or from a random one.
 pub fn stream_for(key: Option<&str>) -> Result<Stream, ApiError> {
     let key = match key {

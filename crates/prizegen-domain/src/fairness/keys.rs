@@ -42,23 +42,30 @@ impl fmt::Display for Service {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClientSeed(String);
 
-/// A client seed longer than 64 bytes.
+/// A client seed that cannot be one.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("client_seed is at most {max} bytes of UTF-8, got {got}", max = ClientSeed::MAX_BYTES)]
-pub struct ClientSeedError {
-    /// Its length in bytes.
-    pub got: usize,
+pub enum ClientSeedError {
+    /// Longer than 64 bytes.
+    #[error("client_seed is at most {max} bytes of UTF-8, got {0}", max = ClientSeed::MAX_BYTES)]
+    TooLong(usize),
+    /// It has a NUL character, which no text column of PostgreSQL can hold.
+    #[error("client_seed cannot contain the NUL character")]
+    Nul,
 }
 
 impl ClientSeed {
     /// The longest client seed accepted, in bytes.
     pub const MAX_BYTES: usize = 64;
 
-    /// Accepts any UTF-8 string up to [`Self::MAX_BYTES`] bytes.
+    /// Accepts any UTF-8 string up to [`Self::MAX_BYTES`] bytes without a NUL (a seed is
+    /// stored with its draw, and PostgreSQL's text holds no NUL).
     pub fn parse(s: impl Into<String>) -> Result<Self, ClientSeedError> {
         let s = s.into();
         if s.len() > Self::MAX_BYTES {
-            return Err(ClientSeedError { got: s.len() });
+            return Err(ClientSeedError::TooLong(s.len()));
+        }
+        if s.contains('\0') {
+            return Err(ClientSeedError::Nul);
         }
         Ok(Self(s))
     }
@@ -170,9 +177,10 @@ mod tests {
     #[test]
     fn client_seed_limit_is_64_bytes_not_chars() {
         assert!(ClientSeed::parse("a".repeat(64)).is_ok());
-        assert_eq!(ClientSeed::parse("a".repeat(65)), Err(ClientSeedError { got: 65 }));
+        assert_eq!(ClientSeed::parse("a".repeat(65)), Err(ClientSeedError::TooLong(65)));
         // 22 three-byte characters are 66 bytes.
-        assert_eq!(ClientSeed::parse("€".repeat(22)), Err(ClientSeedError { got: 66 }));
+        assert_eq!(ClientSeed::parse("€".repeat(22)), Err(ClientSeedError::TooLong(66)));
+        assert_eq!(ClientSeed::parse("a\0b"), Err(ClientSeedError::Nul));
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub const PRESENTATION: Presentation = Presentation {
 /// A valid character request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CharacterInput {
-    /// 2–30 characters, trimmed.
+    /// 2–30 characters, no control characters, no white space at either end.
     pub name: String,
     /// One of [`RACES`].
     pub race: &'static str,
@@ -77,12 +77,13 @@ impl CharacterInput {
         let mut errors = Vec::new();
         let mut error =
             |field: &str, message: String| errors.push(FieldError { field: field.to_owned(), message });
-        let name = name.trim();
         let length = name.chars().count();
         if !(2..=30).contains(&length) {
             error("name", format!("a name is 2 to 30 characters, this one has {length}"));
         } else if name.chars().any(char::is_control) {
             error("name", "a name cannot contain control characters".to_owned());
+        } else if name.starts_with(char::is_whitespace) || name.ends_with(char::is_whitespace) {
+            error("name", "a name does not start or end with white space".to_owned());
         }
         let race = RACES.into_iter().find(|r| *r == race);
         if race.is_none() {
@@ -179,8 +180,14 @@ mod tests {
 
     #[test]
     fn a_valid_character() {
-        let input = CharacterInput::parse("  Aria  ", "Elf", "Wizard", &ranks([6, 2, 3, 1, 4, 5])).unwrap();
+        let input = CharacterInput::parse("Aria", "Elf", "Wizard", &ranks([6, 2, 3, 1, 4, 5])).unwrap();
         assert_eq!(input.name, "Aria");
+        // The API takes names as they are (pages trim what a person typed): a space at either
+        // end is refused, not silently dropped, as the documented pattern says.
+        for padded in ["  Aria  ", "Aria ", "\u{a0}Aria"] {
+            let refused = CharacterInput::parse(padded, "Elf", "Wizard", &ranks([6, 2, 3, 1, 4, 5]));
+            assert_eq!(refused.unwrap_err()[0].field, "name", "{padded:?}");
+        }
         assert_eq!(input.name_key(), "aria");
         assert_eq!(input.ranks, [6, 2, 3, 1, 4, 5]);
     }

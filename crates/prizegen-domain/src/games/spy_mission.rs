@@ -70,13 +70,14 @@ pub fn target(c: char) -> &'static str {
     }
 }
 
-/// The rules' step. Accepts 1–12 numbers in [0, 19] and as many lowercase letters.
+/// The rules' step: six numbers in [0, 19] and six lowercase letters, what every version of
+/// the generators makes (and what the contract documents, exactly).
 pub fn mission(_imp: Impl, numbers: &[u32], letters: &str) -> Result<Mission, PartsError> {
-    if numbers.is_empty() || numbers.len() > 12 || numbers.iter().any(|&n| n > 19) {
-        return Err(PartsError::new("numbers must be 1 to 12 integers in [0, 19]"));
+    if numbers.len() != COUNT || numbers.iter().any(|&n| n > 19) {
+        return Err(PartsError::new("numbers must be 6 integers in [0, 19]"));
     }
-    if letters.len() != numbers.len() || !letters.bytes().all(|b| b.is_ascii_lowercase()) {
-        return Err(PartsError::new("letters must be lowercase, as many as the numbers"));
+    if letters.len() != COUNT || !letters.bytes().all(|b| b.is_ascii_lowercase()) {
+        return Err(PartsError::new("letters must be 6 lowercase letters"));
     }
     let dossier =
         numbers.iter().zip(letters.chars()).map(|(n, c)| format!("{n} {c}")).collect::<Vec<_>>().join(" ");
@@ -125,5 +126,6 @@ mod tests {
         assert!(mission(Impl::V1, &[20, 1, 2, 3, 4, 5], "abcdef").is_err());
         assert!(mission(Impl::V1, &[1, 2, 3, 4, 5, 6], "abcde").is_err());
         assert!(mission(Impl::V1, &[1, 2, 3, 4, 5, 6], "abcdeF").is_err());
+        assert!(mission(Impl::V1, &[1, 2, 3, 4, 5], "abcde").is_err(), "six of each, as documented");
     }
 }

@@ -8,7 +8,9 @@ use utoipa::ToSchema;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[schema(as = AccountPrizeLetters, example = json!({"letters": "qxzm"}))]
 pub struct Letters {
-    /// The letters part of the account number.
+    /// The letters part of the account number (v1 four lowercase, v2 two uppercase; the rules
+    /// take any 1–16 ASCII letters, so versions can be mixed).
+    #[schema(pattern = r"^[A-Za-z]{1,16}$")]
     pub letters: String,
 }
 
@@ -16,7 +18,8 @@ pub struct Letters {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[schema(as = AccountPrizeNumbers, example = json!({"digits": "4226"}))]
 pub struct Numbers {
-    /// The digits part of the account number.
+    /// The digits part of the account number (v1 four, v2 eight; the rules take any 1–16).
+    #[schema(pattern = r"^[0-9]{1,16}$")]
     pub digits: String,
 }
 
@@ -26,6 +29,7 @@ pub struct Numbers {
 pub struct RulesRequest {
     /// The rules service's key for this draw (64 hex digits); decides the 25% chance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = r"^[0-9a-fA-F]{64}$")]
     pub key: Option<String>,
     /// What letters returned.
     pub letters: Letters,

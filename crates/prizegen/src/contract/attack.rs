@@ -8,8 +8,12 @@ use utoipa::ToSchema;
 #[schema(as = AttackNumbers, example = json!({"roll": 2, "power": "7.3"}))]
 pub struct Numbers {
     /// v1: 0–2; v2: 1–2.
+    #[schema(minimum = 0, maximum = 2)]
+    #[serde(deserialize_with = "super::whole::one")]
     pub roll: u32,
-    /// v1: `0.0`–`9.9`; v2: `0.00`–`9.99`.
+    /// v1: `0.0`–`9.9`; v2: `0.00`–`9.99`. The rules take any decimal below 10 with up to six
+    /// places (leading zeros allowed, at most nine whole digits).
+    #[schema(pattern = r"^0{0,8}[0-9](\.[0-9]{1,6})?$")]
     pub power: String,
 }
 
@@ -19,6 +23,7 @@ pub struct Numbers {
 pub struct RulesRequest {
     /// Unused by this game's rules, accepted for uniformity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = r"^[0-9a-fA-F]{64}$")]
     pub key: Option<String>,
     /// What numbers returned.
     pub numbers: Numbers,

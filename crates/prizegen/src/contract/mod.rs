@@ -16,6 +16,7 @@ pub mod character;
 pub mod instance;
 pub mod prize_pool;
 pub mod spy_mission;
+pub mod whole;
 
 pub use instance::Instance;
 
@@ -29,7 +30,32 @@ pub struct GenerateRequest {
     /// The service's key for this draw, 64 hex digits. Without it the service draws a key from
     /// the OS (an unverifiable draw, for trying the service by hand).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = r"^[0-9a-fA-F]{64}$")]
     pub key: Option<String>,
+}
+
+/// An array schema of `count` integers in `[min, max]`, for fields whose items JSON Schema
+/// bounds (utoipa's attributes bound only the array).
+fn integers(count: usize, min: u32, max: u32, description: &str) -> utoipa::openapi::Array {
+    let item = utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::Integer)
+        .minimum(Some(f64::from(min)))
+        .maximum(Some(f64::from(max)));
+    utoipa::openapi::ArrayBuilder::new()
+        .items(item)
+        .min_items(Some(count))
+        .max_items(Some(count))
+        .description(Some(description))
+        .build()
+}
+
+/// A string schema that is one of `values`.
+fn one_of(values: &[&str], description: &str) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(values.iter().copied()))
+        .description(Some(description))
+        .build()
 }
 
 /// A prize on the wire.

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 #[schema(as = PrizePoolLetters)]
 pub struct Letters {
     /// 20 mixed-case letters.
+    #[schema(pattern = r"^[A-Za-z]{20}$")]
     pub letters: String,
 }
 
@@ -17,6 +18,7 @@ pub struct Letters {
 #[schema(as = PrizePoolNumbers)]
 pub struct Numbers {
     /// 20 digits.
+    #[schema(pattern = r"^[0-9]{20}$")]
     pub digits: String,
 }
 
@@ -26,6 +28,7 @@ pub struct Numbers {
 pub struct ComposeRequest {
     /// The rules key: decides the 20 digit-or-letter chances.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = r"^[0-9a-fA-F]{64}$")]
     pub key: Option<String>,
     /// What letters returned.
     pub letters: Letters,
@@ -38,6 +41,7 @@ pub struct ComposeRequest {
 #[schema(as = PrizePoolSequence)]
 pub struct Composed {
     /// 20 letters and digits.
+    #[schema(pattern = r"^[A-Za-z0-9]{20}$")]
     pub sequence: String,
 }
 
@@ -46,6 +50,7 @@ pub struct Composed {
 #[schema(as = PrizePoolClaimRequest)]
 pub struct ClaimRequest {
     /// The sequence being claimed.
+    #[schema(pattern = r"^[A-Za-z0-9]{20}$")]
     pub sequence: String,
 }
 
@@ -56,6 +61,7 @@ pub struct ClaimResult {
     /// The sequence.
     pub sequence: String,
     /// 0 (no prize) to 3.
+    #[schema(minimum = 0, maximum = 3)]
     pub tier: u8,
 }
 

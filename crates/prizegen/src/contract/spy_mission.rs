@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 #[schema(as = SpyMissionLetters)]
 pub struct Letters {
     /// Six lowercase letters.
+    #[schema(pattern = r"^[a-z]{6}$")]
     pub letters: String,
 }
 
@@ -16,7 +17,13 @@ pub struct Letters {
 #[schema(as = SpyMissionNumbers)]
 pub struct Numbers {
     /// Six integers in [0, 19].
+    #[schema(schema_with = six_numbers)]
+    #[serde(deserialize_with = "super::whole::list")]
     pub numbers: Vec<u32>,
+}
+
+fn six_numbers() -> utoipa::openapi::Array {
+    super::integers(6, 0, 19, "Six integers in [0, 19].")
 }
 
 /// Body of the rules call.
@@ -25,6 +32,7 @@ pub struct Numbers {
 pub struct RulesRequest {
     /// Unused by this game's rules (no chance), accepted for uniformity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = r"^[0-9a-fA-F]{64}$")]
     pub key: Option<String>,
     /// What letters returned.
     pub letters: Letters,

@@ -11,7 +11,6 @@ use crate::server::error::{Cause, LoggedCause};
 use crate::store::StoreError;
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
-use prizegen_domain::games::FieldError;
 
 /// 503 naming the database when it is unavailable; 500 for an answer the code did not expect.
 impl From<StoreError> for ApiError {
@@ -72,11 +71,14 @@ impl From<CampaignError> for ApiError {
         match error {
             CampaignError::Invalid(fields) => ApiError::invalid_fields(fields),
             CampaignError::NotFound(_) => ApiError::not_found("campaign_not_found", message),
-            CampaignError::SlugTaken(_) => ApiError::conflict("slug_taken", message),
+            CampaignError::SlugTaken(_) => ApiError::conflict("slug_taken", message).on_field("slug"),
+            CampaignError::SlugFixed(_) => ApiError::conflict("slug_fixed", message).on_field("slug"),
+            // Conflicts with what is stored, not bad input: the same value suits another campaign.
             CampaignError::BudgetBelowSpent { .. } => {
-                ApiError::invalid_fields(vec![FieldError::new("budget_pence", message)])
+                ApiError::conflict("budget_below_spent", message).on_field("budget_pence")
             }
-            CampaignError::GameFixed | CampaignError::HasDraws => ApiError::conflict("has_draws", message),
+            CampaignError::GameFixed => ApiError::conflict("has_draws", message).on_field("game"),
+            CampaignError::HasDraws => ApiError::conflict("has_draws", message),
             CampaignError::DefaultCampaign => ApiError::conflict("default_campaign", message),
             CampaignError::Store(e) => e.into(),
         }

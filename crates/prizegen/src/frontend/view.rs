@@ -19,10 +19,11 @@ pub struct DrawBody {
     pub campaign: String,
     /// When it was drawn (RFC 3339, UTC).
     pub created_at: String,
-    /// The game's result fields, e.g. `{"account_number": "qxzm4226"}`.
-    #[schema(value_type = Object)]
+    /// The game's result fields, e.g. `{"account_number": "qxzm4226"}`: one schema per game.
+    #[schema(schema_with = result_schema)]
     pub result: Box<RawValue>,
     /// What it won, or null.
+    #[schema(required = true)]
     pub prize: Option<Prize>,
     /// What the rules drew, when the campaign's budget could not pay it and `prize` is the largest
     /// lower prize that fitted (or null).
@@ -49,6 +50,20 @@ pub struct FairnessBody {
     /// Earlier nonces of this draw whose account number was taken in the campaign.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub collided_nonces: Vec<u64>,
+}
+
+/// One of the games' results (each has fields the others lack, so exactly one matches).
+fn result_schema() -> utoipa::openapi::Schema {
+    let games =
+        ["AccountPrizeResult", "PrizePoolResult", "SpyMissionResult", "AttackResult", "CharacterResult"];
+    games
+        .into_iter()
+        .fold(utoipa::openapi::schema::OneOfBuilder::new(), |one_of, name| {
+            one_of.item(utoipa::openapi::Ref::from_schema_name(name))
+        })
+        .description(Some("The game's result fields: one schema per game."))
+        .build()
+        .into()
 }
 
 impl DrawBody {

@@ -2,7 +2,7 @@
 //! (request, key). Accepts the output of every letters and numbers version.
 
 use crate::contract::{account_prize, attack, character, prize_pool, spy_mission};
-use crate::keyed::stream_for;
+use crate::keyed::{check_key, stream_for};
 use crate::server::{ApiError, ApiJson, error::not_found, with_openapi_document};
 use axum::extract::State;
 use axum::{Json, Router};
@@ -117,6 +117,7 @@ pub async fn spy_mission_outcome(
     State(imp): State<Impl>,
     ApiJson(request): ApiJson<spy_mission::RulesRequest>,
 ) -> Result<Json<spy_mission::Outcome>, ApiError> {
+    check_key(request.key.as_deref())?;
     let mission = games::spy_mission::mission(imp, &request.numbers.numbers, &request.letters.letters)
         .map_err(invalid_parts)?;
     Ok(Json(spy_mission::Outcome {
@@ -140,6 +141,7 @@ pub async fn attack_outcome(
     State(imp): State<Impl>,
     ApiJson(request): ApiJson<attack::RulesRequest>,
 ) -> Result<Json<attack::Outcome>, ApiError> {
+    check_key(request.key.as_deref())?;
     let power = games::attack::Decimal::parse(&request.numbers.power).map_err(invalid_parts)?;
     let attack = games::attack::resolve(imp, request.numbers.roll, power).map_err(invalid_parts)?;
     Ok(Json(attack::Outcome {
@@ -163,6 +165,7 @@ pub async fn character_sheet(
     State(imp): State<Impl>,
     ApiJson(request): ApiJson<character::RulesRequest>,
 ) -> Result<Json<character::Outcome>, ApiError> {
+    check_key(request.key.as_deref())?;
     use games::character::{ABILITIES, sheet};
     let mut ranks = [0u8; 6];
     for (slot, ability) in ranks.iter_mut().zip(ABILITIES) {

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use prizegen_domain::games::FieldError;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 /// An error a handler returns; becomes a JSON body and a status.
 #[derive(Debug)]
@@ -42,27 +43,55 @@ impl LoggedCause {
     }
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    error: Inner<'a>,
+/// The body of every error answer, of every service.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorResponse {
+    /// What went wrong.
+    pub error: ErrorDetail,
 }
 
-#[derive(Serialize)]
-struct Inner<'a> {
-    code: &'a str,
-    message: &'a str,
+/// What went wrong, for people and for programs.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// A stable machine-readable code, e.g. `unknown_game`, `invalid_field`, `dependency_unavailable`.
+    pub code: &'static str,
+    /// A sentence for the person who made the request.
+    pub message: String,
+    /// For 502 and 503: which dependency failed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    dependency: Option<&'a str>,
+    #[schema(value_type = Option<Dependency>)]
+    pub dependency: Option<&'static str>,
+    /// For 422: the (first) invalid field, e.g. `budget_pence` or `ranks.strength`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<&'a str>,
+    pub field: Option<String>,
+    /// For 422: every invalid field and what is wrong with it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    fields: Vec<FieldBody<'a>>,
+    pub fields: Vec<FieldDetail>,
 }
 
-#[derive(Serialize)]
-struct FieldBody<'a> {
-    field: &'a str,
-    message: &'a str,
+/// A dependency of the front end.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)] // documentation only: `ErrorDetail::dependency` holds its name
+pub enum Dependency {
+    /// Service 2.
+    Letters,
+    /// Service 3.
+    Numbers,
+    /// Service 4.
+    Rules,
+    /// The database.
+    Database,
+}
+
+/// One invalid field.
+#[derive(Serialize, ToSchema)]
+pub struct FieldDetail {
+    /// Its name, as in the request.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
 }
 
 impl ApiError {
@@ -81,6 +110,12 @@ impl ApiError {
     pub fn invalid_fields(fields: Vec<FieldError>) -> Self {
         let message = FieldError::describe(&fields);
         Self { fields, ..Self::invalid("invalid_field", message) }
+    }
+
+    /// The same error, naming the field it is about in `error.field` (a 409 about one field).
+    pub fn on_field(mut self, field: &str) -> Self {
+        self.fields = vec![FieldError::new(field, self.message.clone())];
+        self
     }
 
     /// 400: the request cannot be read at all.
@@ -127,12 +162,17 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let fields = self.fields.iter().map(|f| FieldBody { field: &f.field, message: &f.message }).collect();
-        let field = self.fields.first().map(|f| f.field.as_str());
-        let inner =
-            Inner { code: self.code, message: &self.message, dependency: self.dependency, field, fields };
-        let body = Body { error: inner };
-        let mut response = (self.status, axum::Json(body)).into_response();
+        let field = self.fields.first().map(|f| f.field.clone());
+        let fields =
+            self.fields.into_iter().map(|f| FieldDetail { field: f.field, message: f.message }).collect();
+        let detail = ErrorDetail {
+            code: self.code,
+            message: self.message,
+            dependency: self.dependency,
+            field,
+            fields,
+        };
+        let mut response = (self.status, axum::Json(ErrorResponse { error: detail })).into_response();
         if let Some(cause) = &self.cause {
             response.extensions_mut().insert(LoggedCause::of(cause.as_ref()));
         }
@@ -160,19 +200,47 @@ pub async fn not_found(uri: http::Uri) -> ApiError {
     ApiError::not_found("not_found", format!("no such path: {}", uri.path()))
 }
 
-/// `axum::Json` whose rejections are [`ApiError`]s: bad JSON is 400, a JSON body of the wrong
-/// shape is 422 with serde's message (which names the field), a wrong content type is 415.
+/// A JSON object body whose rejections are [`ApiError`]s: a wrong content type is 415, bad
+/// JSON is 400, JSON that is not an object or has a field of the wrong shape is 422 with serde's
+/// message (which names the field). Every request body of every service is an object, as the
+/// documents say: serde alone would also read a struct from a JSON array.
 pub struct ApiJson<T>(pub T);
+
+/// Whether the request says its body is JSON: `application/json`, or `application/*+json`.
+fn json_content_type(headers: &http::HeaderMap) -> bool {
+    let Some(value) = headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let mime = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+}
 
 impl<T, S> FromRequest<S> for ApiJson<T>
 where
-    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    T: serde::de::DeserializeOwned,
     S: Send + Sync,
 {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
+        if !json_content_type(req.headers()) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with Content-Type: application/json",
+            ));
+        }
+        let body = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|r| ApiError::new(r.status(), "unreadable_body", r.body_text()))?;
+        match body.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{') => {}
+            Some(_) if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_ok() => {
+                return Err(ApiError::invalid("invalid_field", "the body is a JSON object"));
+            }
+            _ => return Err(ApiError::bad_request("invalid_json", "the body is not JSON")),
+        }
+        match axum::Json::<T>::from_bytes(&body) {
             Ok(axum::Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(json_rejection(rejection)),
         }

@@ -7,6 +7,7 @@ pub mod health;
 pub mod identity;
 pub mod metrics;
 pub mod middleware;
+pub mod openapi;
 pub mod serve;
 
 use std::sync::Arc;
@@ -44,7 +45,8 @@ pub fn with_openapi_document<S: Clone + Send + Sync + 'static>(
     routes: utoipa_axum::router::OpenApiRouter<S>,
     doc_path: &str,
 ) -> axum::Router<S> {
-    let (router, doc) = routes.split_for_parts();
+    let (router, mut doc) = routes.split_for_parts();
+    openapi::complete(&mut doc);
     router.merge(openapi_route(doc_path, doc))
 }
 

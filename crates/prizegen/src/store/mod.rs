@@ -53,6 +53,12 @@ pub use sqlx::SqlOptions;
 use prizegen_domain::fairness::ServerSeed;
 use std::ops::Range;
 
+/// Whether `key` can never have been stored: no text column of PostgreSQL holds a NUL, and a
+/// lookup with one would be the server's error (a 500) instead of "not found".
+fn unstorable(key: &str) -> bool {
+    key.contains('\0')
+}
+
 /// Now, in Unix milliseconds: how every stored time is kept.
 pub fn now_ms() -> i64 {
     let now = time::OffsetDateTime::now_utc();
@@ -115,6 +121,9 @@ impl Store {
 
     /// A campaign by slug.
     pub async fn campaign(&self, slug: &str) -> Result<Option<Campaign>, StoreError> {
+        if unstorable(slug) {
+            return Ok(None);
+        }
         backend!(self.campaign(slug))
     }
 
@@ -149,6 +158,9 @@ impl Store {
 
     /// A prize-pool sequence.
     pub async fn sequence(&self, sequence: &str) -> Result<Option<StoredSequence>, StoreError> {
+        if unstorable(sequence) {
+            return Ok(None);
+        }
         backend!(self.sequence(sequence))
     }
 
@@ -164,11 +176,17 @@ impl Store {
 
     /// One draw by id.
     pub async fn draw(&self, id: &str) -> Result<Option<StoredDraw>, StoreError> {
+        if unstorable(id) {
+            return Ok(None);
+        }
         backend!(self.draw(id))
     }
 
     /// The draw made under an idempotency key, if any.
     pub async fn draw_by_idempotency_key(&self, key: &str) -> Result<Option<StoredDraw>, StoreError> {
+        if unstorable(key) {
+            return Ok(None);
+        }
         backend!(self.draw_by_idempotency_key(key))
     }
 

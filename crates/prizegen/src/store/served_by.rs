@@ -10,10 +10,13 @@ pub struct ServedBy {
     /// The front end's version and instance.
     pub frontend: Instance,
     /// The letters service's implementation and instance.
+    #[schema(required = true)]
     pub letters: Option<Instance>,
     /// The numbers service's implementation and instance.
+    #[schema(required = true)]
     pub numbers: Option<Instance>,
     /// The rules service's implementation and instance.
+    #[schema(required = true)]
     pub rules: Option<Instance>,
 }
 

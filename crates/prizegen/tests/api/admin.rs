@@ -185,11 +185,11 @@ async fn refused_campaign_changes_come_back_on_the_form_with_the_apis_status() {
     let drawn: Value = drawn.json().await.unwrap();
     assert_eq!(drawn["prize"]["amount_pence"], 1_000, "{drawn}");
 
-    // As the API: a budget below what was awarded is an invalid field (422) ...
+    // As the API: a budget below what was awarded conflicts with what is stored (409) ...
     let mut lower = gig[1..].to_vec();
     lower[4] = ("budget_pence", "500");
     let (status, page) = post_form(&app, &http, &signed, "/admin/campaigns/gig", &lower).await;
-    assert_eq!(status, 422, "{page}");
+    assert_eq!(status, 409, "{page}");
     assert!(page.contains("data-error=\"budget_pence\"") && page.contains("£10"), "{page}");
     // ... the game of a campaign with draws is fixed (409) ...
     let mut other_game = gig[1..].to_vec();

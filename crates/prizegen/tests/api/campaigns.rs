@@ -128,13 +128,23 @@ async fn campaigns_with_draws_keep_their_history() {
     let wrong_game = app.post_draw(json!({"game": "attack", "campaign": "account-prize"})).await;
     assert_eq!(error_code(wrong_game).await.1, "campaign_unavailable");
 
-    // A budget below what was already awarded is refused, naming the field.
+    // A budget below what was already awarded conflicts with what is stored (409, as every
+    // change that another campaign would take), naming the field.
     let stored: Value = app.get("/api/v1/campaigns/summer-gig").await.json().await.unwrap();
     assert_eq!(stored["spent_pence"], 1000);
     let mut low = gig();
     low["budget_pence"] = json!(999);
     let refused = app.http.put(&url).bearer_auth(ADMIN_TOKEN).json(&low).send().await.unwrap();
-    assert_eq!(error_code(refused).await.2["error"]["field"], "budget_pence");
+    let (status, code, body) = error_code(refused).await;
+    assert_eq!((status, code.as_str()), (409, "budget_below_spent"), "{body}");
+    assert_eq!(body["error"]["field"], "budget_pence");
+    // So does another slug than the campaign's own.
+    let mut renamed = gig();
+    renamed["slug"] = json!("winter-gig");
+    let refused = app.http.put(&url).bearer_auth(ADMIN_TOKEN).json(&renamed).send().await.unwrap();
+    let (status, code, body) = error_code(refused).await;
+    assert_eq!((status, code.as_str()), (409, "slug_fixed"), "{body}");
+    assert_eq!(body["error"]["field"], "slug");
     let unchanged: Value = app.get("/api/v1/campaigns/summer-gig").await.json().await.unwrap();
     assert_eq!(unchanged["budget_pence"], 50_000, "nothing changed");
 }

@@ -18,12 +18,15 @@ async fn bad_draw_requests_are_4xx_json() {
             .body(body)
             .send()
     };
-    let cases: [(&str, &str, u16, &str); 5] = [
+    let cases: [(&str, &str, u16, &str); 7] = [
         (r#"{"game": "account-prize""#, "application/json", 400, "invalid_json"),
         ("not json at all", "application/json", 400, "invalid_json"),
         (r#"{"game": "account-prize"}"#, "text/plain", 415, "unsupported_media_type"),
         (r#"{"gaem": "account-prize"}"#, "application/json", 422, "invalid_field"),
         (r#"{"game": 7}"#, "application/json", 422, "invalid_field"),
+        // serde alone would read a struct from an array; every body is an object, as documented.
+        (r#"["account-prize", null, null, null]"#, "application/json", 422, "invalid_field"),
+        (r#"{"game": "account-prize"}"#, "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
     ];
     for (body, content_type, want_status, want_code) in cases {
         let (status, code, _) = error_code(post_raw(body, content_type).await.unwrap()).await;
@@ -36,6 +39,9 @@ async fn bad_draw_requests_are_4xx_json() {
         (json!({"game": "account-prize", "campaign": "no-such-campaign"}), "unknown_campaign"),
         (json!({"game": "account-prize", "client_seed": long_seed}), "invalid_client_seed"),
         (json!({"game": "account-prize", "input": {"name": "x"}}), "invalid_field"),
+        // No NUL in a seed: PostgreSQL's text could not store it (it was a 500 there).
+        (json!({"game": "account-prize", "client_seed": "a\u{0}b"}), "invalid_client_seed"),
+        (json!({"game": "prize-pool"}), "two_steps"),
     ];
     for (body, want_code) in cases {
         let (status, code, error) = error_code(app.post_draw(body.clone()).await).await;
@@ -74,6 +80,15 @@ async fn unknown_things_are_404_json() {
     assert_eq!((status, code.as_str()), (422, "unknown_game"));
     let (status, code, _) = error_code(app.get("/api/v1/draws?limit=many").await).await;
     assert_eq!((status, code.as_str()), (400, "invalid_query"));
+    let (status, code, _) = error_code(app.get("/api/v1/draws?campaign=Not%20A%20Slug").await).await;
+    assert_eq!((status, code.as_str()), (422, "invalid_campaign"));
+    // A NUL in a key is "not found", not the database's error (PostgreSQL's text holds no NUL).
+    for path in ["/api/v1/draws/a%00b", "/api/v1/campaigns/a%00b", "/api/v1/prize-pool/sequences/a%00b"] {
+        let (status, _, body) = error_code(app.get(path).await).await;
+        assert_eq!(status, 404, "{path}: {body}");
+    }
+    let page = app.get("/play/attack?campaign=a%00b").await;
+    assert_eq!(page.status(), 404, "the pages too");
     // Pages answer 404 in HTML.
     let page = app.get("/no/such/page").await;
     assert_eq!(page.status(), 404);

@@ -128,6 +128,45 @@ async fn the_request_id_reaches_every_service() {
     }
 }
 
+/// What every document says of every operation: its answers described, errors with the error
+/// schema, the plumbing's answers (400/415/422 for a JSON body, 503), the operator's 401 and
+/// security scheme, unique operation ids, and the headers every answer carries.
+fn check_document(name: &str, doc: &Value) {
+    let mut ids = std::collections::BTreeSet::new();
+    let error_ref = "#/components/schemas/Error";
+    assert!(doc["components"]["schemas"]["Error"].is_object(), "{name} defines the error schema");
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let at = format!("{name}: {method} {path}");
+            let id = operation["operationId"].as_str().unwrap_or_else(|| panic!("{at} has an operationId"));
+            assert!(ids.insert(id.to_owned()), "{at}: operationId {id} is unique");
+            let responses = operation["responses"].as_object().unwrap();
+            let statuses: Vec<&str> = responses.keys().map(String::as_str).collect();
+            assert!(statuses.contains(&"503"), "{at} says it can be unavailable: {statuses:?}");
+            if operation.get("requestBody").is_some() {
+                for status in ["400", "415", "422"] {
+                    assert!(
+                        statuses.contains(&status),
+                        "{at} takes JSON, so documents {status}: {statuses:?}"
+                    );
+                }
+            }
+            if operation.get("security").is_some() {
+                assert!(statuses.contains(&"401"), "{at} is the operator's, so documents 401");
+            }
+            for (status, response) in responses {
+                let description = response["description"].as_str().unwrap_or_default();
+                assert!(!description.is_empty(), "{at} {status} is described");
+                assert!(response["headers"]["x-served-by"].is_object(), "{at} {status}: x-served-by");
+                if status.starts_with('4') || status.starts_with('5') {
+                    let schema = &response["content"]["application/json"]["schema"]["$ref"];
+                    assert_eq!(schema, error_ref, "{at} {status} has the error schema");
+                }
+            }
+        }
+    }
+}
+
 #[tokio::test]
 async fn openapi_documents_describe_the_routes() {
     let Some(mut app) = TestApp::spawn().await else { return };
@@ -148,12 +187,27 @@ async fn openapi_documents_describe_the_routes() {
             assert_eq!(tags, 1, "{method} {path} has a tag: {operation}");
         }
     }
+    check_document("public", &public);
+    let scheme = &public["components"]["securitySchemes"]["operator"];
+    assert_eq!(
+        (scheme["type"].as_str(), scheme["scheme"].as_str()),
+        (Some("http"), Some("bearer")),
+        "{scheme}"
+    );
+    let rotate = &public["paths"]["/api/v1/fairness/rotate"]["post"];
+    assert_eq!(rotate["security"][0]["operator"], serde_json::json!([]), "the operator's call says so");
+    let created = &public["paths"]["/api/v1/draws"]["post"]["responses"]["201"];
+    assert_eq!(created["links"]["getDraw"]["operationId"], "getDraw", "a draw links to its page: {created}");
+    let header = &public["paths"]["/api/v1/draws"]["post"]["parameters"][0];
+    assert_eq!(header["name"], "Idempotency-Key");
+    assert!(header["description"].as_str().unwrap().contains("422"), "its meaning: {header}");
     for service in Service::ALL {
         let base = app.service_url(service);
         let doc: Value =
             app.http.get(format!("{base}/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
         let path = format!("/v1/{service}/account-prize");
         assert!(doc["paths"].get(&path).is_some(), "{service} documents {path}");
+        check_document(service.as_str(), &doc);
     }
 }
 

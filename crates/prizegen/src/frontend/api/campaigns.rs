@@ -2,7 +2,8 @@
 
 use crate::frontend::Frontend;
 use crate::frontend::auth::Operator;
-use crate::frontend::campaigns::{self, CampaignError, CampaignInput};
+use crate::frontend::campaigns::{self, CampaignChanges, CampaignError, CampaignInput, NewCampaign};
+use crate::server::error::ErrorResponse;
 use crate::server::{ApiError, ApiJson};
 use crate::store::Campaign;
 use axum::Json;
@@ -16,17 +17,26 @@ use utoipa::ToSchema;
 /// A campaign in JSON.
 #[derive(Serialize, ToSchema)]
 pub struct CampaignBody {
+    /// Lowercase letters, digits and dashes; fixed once created.
     slug: String,
+    /// The act.
     name: String,
+    /// Where.
     venue: String,
+    /// The day, `YYYY-MM-DD`.
+    #[schema(format = Date)]
     date: String,
+    /// The game its draws are of.
     game: String,
-    /// Null for no limit.
+    /// The most it may award, in pence; null for no limit.
+    #[schema(required = true)]
     budget_pence: Option<u64>,
-    /// What it has awarded.
+    /// What it has awarded, in pence: the exact sum of its draws' prizes.
     spent_pence: u64,
-    /// What it may still award; null for no limit.
+    /// What it may still award, in pence; null for no limit.
+    #[schema(required = true)]
     stock_left_pence: Option<u64>,
+    /// Whether it takes draws.
     active: bool,
 }
 
@@ -49,11 +59,18 @@ impl From<Campaign> for CampaignBody {
 /// The answer of `GET /api/v1/campaigns`.
 #[derive(Serialize, ToSchema)]
 pub struct CampaignList {
+    /// Every campaign, newest date first.
     campaigns: Vec<CampaignBody>,
 }
 
 /// Every campaign.
-#[utoipa::path(get, tag = "campaigns", path = "/api/v1/campaigns", responses((status = 200, body = CampaignList)))]
+#[utoipa::path(
+    get,
+    tag = "campaigns",
+    operation_id = "listCampaigns",
+    path = "/api/v1/campaigns",
+    responses((status = 200, description = "Every campaign, the games' default ones among them.", body = CampaignList)),
+)]
 pub async fn list(State(front): State<Arc<Frontend>>) -> Result<Json<CampaignList>, ApiError> {
     let campaigns = front.store.campaigns().await?;
     Ok(Json(CampaignList { campaigns: campaigns.into_iter().map(Into::into).collect() }))
@@ -63,9 +80,13 @@ pub async fn list(State(front): State<Arc<Frontend>>) -> Result<Json<CampaignLis
 #[utoipa::path(
     get,
     tag = "campaigns",
+    operation_id = "getCampaign",
     path = "/api/v1/campaigns/{slug}",
-    params(("slug" = String, Path)),
-    responses((status = 200, body = CampaignBody), (status = 404, description = "no such campaign")),
+    params(("slug" = String, Path, description = "The campaign's slug.", pattern = r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")),
+    responses(
+        (status = 200, description = "The campaign, with its stock left.", body = CampaignBody),
+        (status = 404, description = "No campaign has that slug (`campaign_not_found`).", body = ErrorResponse),
+    ),
 )]
 pub async fn one(
     State(front): State<Arc<Frontend>>,
@@ -79,14 +100,23 @@ pub async fn one(
 #[utoipa::path(
     post,
     tag = "campaigns",
+    operation_id = "createCampaign",
     path = "/api/v1/campaigns",
-    request_body = CampaignInput,
+    request_body = NewCampaign,
     security(("operator" = [])),
     responses(
-        (status = 201, body = CampaignBody),
-        (status = 401, description = "no or wrong operator token"),
-        (status = 409, description = "the slug is taken"),
-        (status = 422, description = "invalid fields, each named in `error.fields`"),
+        (status = 201, description = "Created.", body = CampaignBody,
+            headers(("Location" = String, description = "`/api/v1/campaigns/{slug}`: where it is.")),
+            links(
+                ("getCampaign" = (operation_id = "getCampaign", parameters(("slug" = "$response.body#/slug")),
+                    description = "The campaign just created.")),
+                ("updateCampaign" = (operation_id = "updateCampaign", parameters(("slug" = "$response.body#/slug")),
+                    description = "Change it.")),
+                ("deleteCampaign" = (operation_id = "deleteCampaign", parameters(("slug" = "$response.body#/slug")),
+                    description = "Delete it, while it has no draws.")),
+            )),
+        (status = 409, description = "Another campaign has the slug (`slug_taken`).", body = ErrorResponse),
+        (status = 422, description = "Invalid fields (`invalid_field`), each named in `error.fields`.", body = ErrorResponse),
     ),
 )]
 pub async fn create(
@@ -104,16 +134,18 @@ pub async fn create(
 #[utoipa::path(
     put,
     tag = "campaigns",
+    operation_id = "updateCampaign",
     path = "/api/v1/campaigns/{slug}",
-    params(("slug" = String, Path)),
-    request_body = CampaignInput,
+    params(("slug" = String, Path, description = "The campaign's slug.", pattern = r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")),
+    request_body = CampaignChanges,
     security(("operator" = [])),
     responses(
-        (status = 200, body = CampaignBody),
-        (status = 401, description = "no or wrong operator token"),
-        (status = 404, description = "no such campaign"),
-        (status = 409, description = "the game of a campaign with draws cannot change"),
-        (status = 422, description = "invalid fields, or a budget below what was already awarded"),
+        (status = 200, description = "Replaced; the campaign as it is now.", body = CampaignBody),
+        (status = 404, description = "No campaign has that slug (`campaign_not_found`).", body = ErrorResponse),
+        (status = 409, description = "The change conflicts with what is stored, `error.field` says which: another \
+            slug than the campaign's (`slug_fixed`), another game for a campaign with draws (`has_draws`), a budget \
+            below what it has already awarded (`budget_below_spent`).", body = ErrorResponse),
+        (status = 422, description = "Invalid fields (`invalid_field`), each named in `error.fields`.", body = ErrorResponse),
     ),
 )]
 pub async fn update(
@@ -129,14 +161,15 @@ pub async fn update(
 #[utoipa::path(
     delete,
     tag = "campaigns",
+    operation_id = "deleteCampaign",
     path = "/api/v1/campaigns/{slug}",
-    params(("slug" = String, Path)),
+    params(("slug" = String, Path, description = "The campaign's slug.", pattern = r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")),
     security(("operator" = [])),
     responses(
-        (status = 204, description = "deleted"),
-        (status = 401, description = "no or wrong operator token"),
-        (status = 404, description = "no such campaign"),
-        (status = 409, description = "it has draws (deactivate it instead) or is a game's default campaign"),
+        (status = 204, description = "Deleted."),
+        (status = 404, description = "No campaign has that slug (`campaign_not_found`).", body = ErrorResponse),
+        (status = 409, description = "It has draws (`has_draws`: deactivate it instead), or it is a game's default \
+            campaign (`default_campaign`).", body = ErrorResponse),
     ),
 )]
 pub async fn delete(

@@ -1,10 +1,13 @@
 //! `POST /api/v1/draws`, `GET /api/v1/draws/{id}`, `GET /api/v1/draws`.
 
 use super::ApiQuery;
+use super::schemas::NewDraw;
 use crate::frontend::Frontend;
 use crate::frontend::calls;
+use crate::frontend::campaigns::valid_slug;
 use crate::frontend::draws::{self, DrawError, DrawRequest};
 use crate::frontend::view::DrawBody;
+use crate::server::error::ErrorResponse;
 use crate::server::{ApiError, ApiJson, RequestId};
 use crate::store::{DrawFilter, StoredDraw};
 use axum::Json;
@@ -17,22 +20,20 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
-/// Body of `POST /api/v1/draws`.
-#[derive(Deserialize, ToSchema)]
+/// Body of `POST /api/v1/draws`, as read; its schema is [`NewDraw`].
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDraw {
-    /// The game's name, e.g. `account-prize`.
+    /// The game's name.
     game: String,
     /// A campaign's slug; the game's default campaign when absent.
     #[serde(default)]
     campaign: Option<String>,
-    /// Your seed (UTF-8, at most 64 bytes); empty when absent.
+    /// Your seed; empty when absent.
     #[serde(default)]
     client_seed: Option<String>,
-    /// Game-specific input: a character's `{"name", "race", "class", "ranks": {"strength": 1, …}}`;
-    /// the other games take none.
+    /// A character's `{"name", "race", "class", "ranks"}`; the other games take none.
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
     input: Option<serde_json::Value>,
 }
 
@@ -52,18 +53,41 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 }
 
 /// Make one draw.
+///
+/// The draw is committed before the answer is sent. Its `fairness` says everything needed to
+/// check it once the server seed is revealed (`GET /api/v1/fairness`).
 #[utoipa::path(
     post,
     tag = "draws",
+    operation_id = "createDraw",
     path = "/api/v1/draws",
-    request_body = CreateDraw,
-    params(("Idempotency-Key" = Option<String>, Header, description = "repeat a request safely: the same key returns the same draw")),
+    request_body = NewDraw,
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = r"^[!-~]+$",
+        description = "Makes the request safe to repeat: a request with a key used before answers with the draw \
+        made then (`Idempotent-Replayed: true`), never a second draw; the same key with another body is refused \
+        (422 `idempotency_key_reused`, as the IETF Idempotency-Key draft says). 1–255 visible ASCII characters \
+        (400 `invalid_idempotency_key` otherwise).")),
     responses(
-        (status = 201, description = "drawn and committed", body = DrawBody),
-        (status = 400, description = "not JSON, or a bad Idempotency-Key"),
-        (status = 409, description = "a character's name is taken"),
-        (status = 422, description = "a field is invalid (`error.field` names it): unknown game or campaign, client_seed too long, bad input"),
-        (status = 503, description = "a service or the database is unavailable; `error.dependency` names it"),
+        (status = 201, description = "Drawn and committed (or, with a repeated `Idempotency-Key`, the draw made \
+            then).", body = DrawBody,
+            headers(
+                ("Location" = String, description = "`/api/v1/draws/{id}`: where the draw is."),
+                ("Idempotent-Replayed" = String, description = "`true` when a repeated `Idempotency-Key` answered \
+                    with the draw made before."),
+            ),
+            links(("getDraw" = (operation_id = "getDraw", parameters(("id" = "$response.body#/id")),
+                description = "The draw just made.")))),
+        (status = 400, description = "The body is not JSON (`invalid_json`), or `Idempotency-Key` is not 1–255 \
+            visible ASCII characters (`invalid_idempotency_key`).", body = ErrorResponse),
+        (status = 409, description = "A character's name is taken (`name_taken`), or no unique account number \
+            was found (`exhausted`).", body = ErrorResponse),
+        (status = 422, description = "A field is invalid (`invalid_field`, `unknown_game`, \
+            `invalid_client_seed`; `error.field` names it); the campaign does not exist (`unknown_campaign`) or \
+            does not take this game's draws (`campaign_unavailable`: inactive, or for another game); prize-pool \
+            asked for in one step (`two_steps`); an `Idempotency-Key` reused with another body \
+            (`idempotency_key_reused`).", body = ErrorResponse),
+        (status = 502, description = "A service answered outside the internal contract (`dependency_error`): a \
+            misconfiguration, not an outage.", body = ErrorResponse),
     ),
 )]
 pub async fn create(
@@ -100,9 +124,14 @@ pub async fn create(
 #[utoipa::path(
     get,
     tag = "draws",
+    operation_id = "getDraw",
     path = "/api/v1/draws/{id}",
-    params(("id" = String, Path, description = "the draw's id")),
-    responses((status = 200, body = DrawBody), (status = 404, description = "no such draw")),
+    params(("id" = String, Path, pattern = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        description = "The draw's id, a time-ordered UUID.")),
+    responses(
+        (status = 200, description = "The draw; its `fairness.server_seed` once the seed is revealed.", body = DrawBody),
+        (status = 404, description = "No draw has that id (`draw_not_found`).", body = ErrorResponse),
+    ),
 )]
 pub async fn one(
     State(front): State<Arc<Frontend>>,
@@ -117,13 +146,25 @@ pub async fn one(
 /// Filters of `GET /api/v1/draws`.
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// Only this game.
+    /// Only this game's draws.
+    #[param(schema_with = game_filter)]
     game: Option<String>,
-    /// Only this campaign (slug).
+    /// Only this campaign's draws.
+    #[param(min_length = 2, max_length = 40, pattern = r"^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$")]
     campaign: Option<String>,
-    /// At most this many, 1–100 (default 20).
+    /// At most this many, 1–100; 20 when absent.
+    #[param(minimum = 1, maximum = 100, default = 20)]
     limit: Option<u32>,
+}
+
+fn game_filter() -> utoipa::openapi::Object {
+    let games = prizegen_domain::games::Game::ALL.map(prizegen_domain::games::Game::slug);
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(games))
+        .build()
 }
 
 /// The answer of `GET /api/v1/draws`.
@@ -137,9 +178,14 @@ pub struct DrawList {
 #[utoipa::path(
     get,
     tag = "draws",
+    operation_id = "listDraws",
     path = "/api/v1/draws",
     params(ListQuery),
-    responses((status = 200, body = DrawList), (status = 422, description = "unknown game or a limit out of range")),
+    responses(
+        (status = 200, description = "The draws, newest first.", body = DrawList),
+        (status = 422, description = "An unknown game (`unknown_game`), a campaign that is not a slug \
+            (`invalid_campaign`) or a limit outside 1–100 (`invalid_limit`).", body = ErrorResponse),
+    ),
 )]
 pub async fn list(
     State(front): State<Arc<Frontend>>,
@@ -153,6 +199,10 @@ pub async fn list(
     let limit = query.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
         return Err(ApiError::invalid("invalid_limit", "limit is 1 to 100"));
+    }
+    if query.campaign.as_deref().is_some_and(|c| !valid_slug(c)) {
+        let error = ApiError::invalid("invalid_campaign", "campaign is a campaign's slug");
+        return Err(error.on_field("campaign"));
     }
     let filter = DrawFilter { game, campaign: query.campaign, limit };
     let stored = front.store.recent_draws(filter).await?;

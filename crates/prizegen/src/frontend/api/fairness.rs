@@ -42,13 +42,20 @@ impl SeedBody {
 #[derive(Serialize, ToSchema)]
 pub struct FairnessState {
     /// The seed draws use now (its hash only).
+    #[schema(required = true)]
     current: Option<SeedBody>,
     /// Earlier seeds, newest first, with the seed revealed.
     revealed: Vec<SeedBody>,
 }
 
 /// The current commitment and the revealed seeds.
-#[utoipa::path(get, tag = "fairness", path = "/api/v1/fairness", responses((status = 200, body = FairnessState)))]
+#[utoipa::path(
+    get,
+    tag = "fairness",
+    operation_id = "getFairness",
+    path = "/api/v1/fairness",
+    responses((status = 200, description = "The current seed's commitment, and every revealed seed.", body = FairnessState)),
+)]
 pub async fn show(State(front): State<Arc<Frontend>>) -> Result<Json<FairnessState>, ApiError> {
     let seeds = front.store.seeds().await?;
     let (revealed, current): (Vec<_>, Vec<_>) = seeds.iter().partition(|s| s.revealed_at_ms.is_some());
@@ -71,9 +78,11 @@ pub struct RotationBody {
 #[utoipa::path(
     post,
     tag = "fairness",
+    operation_id = "rotateSeed",
     path = "/api/v1/fairness/rotate",
     security(("operator" = [])),
-    responses((status = 200, body = RotationBody), (status = 401, description = "no or wrong operator token")),
+    responses((status = 200, description = "The seed that was current, now revealed, and the new current one's \
+        commitment.", body = RotationBody)),
 )]
 pub async fn rotate(_: Operator, State(front): State<Arc<Frontend>>) -> Result<Json<RotationBody>, ApiError> {
     let candidate = fresh_seed()?;

@@ -22,14 +22,18 @@ pub struct GameBody {
     /// `<impl>@<instance>` of each service as it answers now, null if it does not.
     implementations: Implementations,
     /// The exact odds with the implementations running now; null while a service is down.
+    #[schema(required = true)]
     odds: Option<Vec<OddsBody>>,
 }
 
 /// Who serves the games now.
 #[derive(Serialize, ToSchema)]
 pub struct Implementations {
+    #[schema(required = true)]
     letters: Option<Instance>,
+    #[schema(required = true)]
     numbers: Option<Instance>,
+    #[schema(required = true)]
     rules: Option<Instance>,
 }
 
@@ -37,6 +41,7 @@ pub struct Implementations {
 #[derive(Serialize, ToSchema)]
 pub struct OddsBody {
     /// The prize, null for "no prize".
+    #[schema(required = true)]
     prize: Option<Prize>,
     /// Its probability per draw.
     probability: f64,
@@ -49,7 +54,14 @@ pub struct GameList {
 }
 
 /// The games, their current implementations and odds.
-#[utoipa::path(get, tag = "games", path = "/api/v1/games", responses((status = 200, body = GameList)))]
+#[utoipa::path(
+    get,
+    tag = "games",
+    operation_id = "listGames",
+    path = "/api/v1/games",
+    responses((status = 200, description = "The games, with the implementations serving now and their exact odds.",
+        body = GameList)),
+)]
 pub async fn list(
     State(front): State<Arc<Frontend>>,
     Extension(request_id): Extension<RequestId>,

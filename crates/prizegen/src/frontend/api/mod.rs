@@ -6,25 +6,53 @@ pub mod campaigns;
 pub mod draws;
 pub mod fairness;
 pub mod games;
+mod schemas;
 pub mod sequences;
 
 use crate::server::ApiError;
 use axum::extract::{FromRequestParts, Query};
 use http::request::Parts;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 
-/// The document's header and the schemas no route names by itself; the paths are added from
-/// the routes.
+/// The document's header, its security scheme and the schemas no route names by itself; the
+/// paths are added from the routes, and the answers every operation shares by
+/// `server::openapi::complete`.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "prizegen public API",
-        description = "Draws, games and fairness. Errors are `{\"error\": {\"code\", \"message\"}}`. \
-                       Operator calls take `Authorization: Bearer <PRIZEGEN_ADMIN_TOKEN>`."
+        description = "Draws, games, fairness and campaigns. Every error is `{\"error\": {\"code\", \"message\"}}` \
+                       (`Error`), with the status it says. Operator calls take `Authorization: Bearer \
+                       <PRIZEGEN_ADMIN_TOKEN>`.",
+        version = env!("CARGO_PKG_VERSION"),
     ),
-    components(schemas(crate::frontend::view::DrawBody, crate::store::ServedBy))
+    modifiers(&OperatorToken),
+    components(schemas(
+        crate::frontend::view::DrawBody,
+        crate::store::ServedBy,
+        crate::contract::account_prize::AccountResult,
+        crate::contract::prize_pool::ClaimResult,
+        crate::contract::spy_mission::MissionResult,
+        crate::contract::attack::AttackResult,
+        crate::contract::character::CharacterResult,
+    ))
 )]
 pub struct ApiDoc;
+
+/// The operator's bearer token, as the security scheme operator calls name.
+struct OperatorToken;
+
+impl Modify for OperatorToken {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some("`PRIZEGEN_ADMIN_TOKEN`, the operator's secret."))
+            .build();
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("operator", SecurityScheme::Http(scheme));
+    }
+}
 
 /// `Query` whose rejection is a JSON 400.
 pub struct ApiQuery<T>(pub T);

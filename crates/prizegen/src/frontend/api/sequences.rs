@@ -1,9 +1,11 @@
 //! prize-pool's two steps: `POST /api/v1/prize-pool/sequences` and
 //! `POST /api/v1/prize-pool/sequences/{sequence}/claim`.
 
+use super::schemas::NewSequence;
 use crate::frontend::Frontend;
 use crate::frontend::sequences;
 use crate::frontend::view::{DrawBody, rfc3339};
+use crate::server::error::ErrorResponse;
 use crate::server::{ApiError, ApiJson, RequestId};
 use crate::store::{ServedBy, StoredSequence};
 use axum::Json;
@@ -15,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::ToSchema;
 
-/// Body of a generation.
-#[derive(Deserialize, ToSchema, Default)]
+/// Body of a generation, as read; its schema is [`NewSequence`].
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Generate {
     /// A prize-pool campaign's slug; `prize-pool` when absent.
@@ -79,12 +81,24 @@ impl From<StoredSequence> for SequenceBody {
 #[utoipa::path(
     post,
     tag = "prize_pool",
+    operation_id = "generateSequence",
     path = "/api/v1/prize-pool/sequences",
-    request_body = Generate,
+    request_body = NewSequence,
     responses(
-        (status = 201, body = SequenceBody),
-        (status = 422, description = "unknown or unavailable campaign, client_seed too long"),
-        (status = 503, description = "a service or the database is unavailable"),
+        (status = 201, description = "Generated and stored; claim it to see what it wins.", body = SequenceBody,
+            headers(("Location" = String, description = "`/api/v1/prize-pool/sequences/{sequence}`.")),
+            links(
+                ("claimSequence" = (operation_id = "claimSequence", parameters(("sequence" = "$response.body#/sequence")),
+                    description = "Send it to the prize pool, once.")),
+                ("getSequence" = (operation_id = "getSequence", parameters(("sequence" = "$response.body#/sequence")),
+                    description = "The sequence and whether it was claimed.")),
+            )),
+        (status = 409, description = "No new sequence was found (`exhausted`).", body = ErrorResponse),
+        (status = 422, description = "An invalid field (`invalid_field`, `invalid_client_seed`); the campaign does \
+            not exist (`unknown_campaign`) or does not take prize-pool draws (`campaign_unavailable`).",
+            body = ErrorResponse),
+        (status = 502, description = "A service answered outside the internal contract (`dependency_error`).",
+            body = ErrorResponse),
     ),
 )]
 pub async fn generate(
@@ -104,9 +118,13 @@ pub async fn generate(
 #[utoipa::path(
     get,
     tag = "prize_pool",
+    operation_id = "getSequence",
     path = "/api/v1/prize-pool/sequences/{sequence}",
-    params(("sequence" = String, Path)),
-    responses((status = 200, body = SequenceBody), (status = 404, description = "unknown sequence")),
+    params(("sequence" = String, Path, pattern = r"^[A-Za-z0-9]{20}$", description = "The 20 characters.")),
+    responses(
+        (status = 200, description = "The sequence; `draw_id` once it is claimed.", body = SequenceBody),
+        (status = 404, description = "No such sequence (`unknown_sequence`).", body = ErrorResponse),
+    ),
 )]
 pub async fn one(
     State(front): State<Arc<Frontend>>,
@@ -123,12 +141,19 @@ pub async fn one(
 #[utoipa::path(
     post,
     tag = "prize_pool",
+    operation_id = "claimSequence",
     path = "/api/v1/prize-pool/sequences/{sequence}/claim",
-    params(("sequence" = String, Path)),
+    params(("sequence" = String, Path, pattern = r"^[A-Za-z0-9]{20}$", description = "The 20 characters.")),
     responses(
-        (status = 200, description = "the claim's draw; its fairness is the generation's", body = DrawBody),
-        (status = 404, description = "unknown sequence"),
-        (status = 409, description = "already submitted"),
+        (status = 200, description = "The claim's draw: what the sequence wins. Its `fairness` is the \
+            generation's.", body = DrawBody,
+            links(("getDraw" = (operation_id = "getDraw", parameters(("id" = "$response.body#/id")),
+                description = "The claim's draw.")))),
+        (status = 404, description = "No such sequence (`unknown_sequence`).", body = ErrorResponse),
+        (status = 409, description = "It was claimed before (`already_submitted`): a sequence is claimed once, \
+            whatever the concurrency.", body = ErrorResponse),
+        (status = 502, description = "The rules service answered outside the internal contract \
+            (`dependency_error`).", body = ErrorResponse),
     ),
 )]
 pub async fn claim(

@@ -9,20 +9,7 @@ use crate::store::PrizeDraw;
 use prizegen_domain::fairness::Service;
 use prizegen_domain::games::Game;
 use prizegen_domain::games::character::{ABILITIES, CharacterInput};
-use serde::Serialize;
 use std::collections::BTreeMap;
-
-/// A character's stored result: the player's choices and the sheet.
-#[derive(Serialize)]
-struct CharacterResult<'a> {
-    name: &'a str,
-    race: &'a str,
-    class: &'a str,
-    ranks: &'a BTreeMap<String, u8>,
-    rolls: &'a [u32],
-    background: &'a str,
-    abilities: &'a BTreeMap<String, u32>,
-}
 
 pub async fn play(
     deps: &Dependencies,
@@ -38,15 +25,15 @@ pub async fn play(
     })
     .await?;
     let outcome: wire::Outcome = played.outcome;
-    let sheet = &outcome.result;
-    let result = CharacterResult {
-        name: &input.name,
-        race: input.race,
-        class: input.class,
-        ranks: &played.asked.ranks,
-        rolls: &sheet.rolls,
-        background: &sheet.background,
-        abilities: &sheet.abilities,
+    let sheet = outcome.result;
+    let result = wire::CharacterResult {
+        name: input.name.clone(),
+        race: input.race.to_owned(),
+        class: input.class.to_owned(),
+        ranks: played.asked.ranks,
+        rolls: sheet.rolls,
+        background: sheet.background,
+        abilities: sheet.abilities,
     };
     Ok(Played {
         result_json: encode(Service::Rules, &result)?,

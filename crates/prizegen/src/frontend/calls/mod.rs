@@ -56,6 +56,11 @@ pub fn parse_input(game: Game, input: Option<&Value>) -> Result<GameInput, Vec<F
             Err(field("input", "a character needs input: name, race, class and ranks".to_owned()))
         }
         (Game::Character, Some(Value::Object(input))) => {
+            let known = ["name", "race", "class", "ranks"];
+            if let Some(unknown) = input.keys().find(|k| !known.contains(&k.as_str())) {
+                let message = "a character's input is name, race, class and ranks".to_owned();
+                return Err(field(&format!("input.{unknown}"), message));
+            }
             let text = |name: &str| input.get(name).and_then(Value::as_str).unwrap_or_default();
             let Some(Value::Object(given)) = input.get("ranks") else {
                 return Err(field(
@@ -63,9 +68,14 @@ pub fn parse_input(game: Game, input: Option<&Value>) -> Result<GameInput, Vec<F
                     "ranks is an object: {\"strength\": 1, …} with 1–6 each".to_owned(),
                 ));
             };
-            // A non-integer rank is reported as out of range by the domain check.
+            // A rank that is not a whole number is reported as out of range by the domain check;
+            // `2.0` is the integer 2, as JSON Schema counts it.
+            let whole = |rank: &Value| {
+                rank.as_i64()
+                    .or_else(|| rank.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 1e9).map(|f| f as i64))
+            };
             let ranks: BTreeMap<String, i64> =
-                given.iter().map(|(ability, rank)| (ability.clone(), rank.as_i64().unwrap_or(0))).collect();
+                given.iter().map(|(ability, rank)| (ability.clone(), whole(rank).unwrap_or(0))).collect();
             CharacterInput::parse(text("name"), text("race"), text("class"), &ranks).map(GameInput::Character)
         }
         (Game::Character, Some(_)) => Err(field("input", "input is an object".to_owned())),
@@ -220,5 +230,10 @@ mod tests {
             fields.contains(&"ranks.strength".to_owned()) && fields.contains(&"ranks.wisdom".to_owned()),
             "{fields:?}"
         );
+        let extra = json!({"name": "Aria", "race": "Elf", "class": "Rogue", "ranks": ranks, "level": 3});
+        assert_eq!(parse_input(Game::Character, Some(&extra)).unwrap_err()[0].field, "input.level");
+        let whole = json!({"strength": 1.0, "dexterity": 2, "constitution": 3, "intelligence": 4, "wisdom": 5, "charisma": 6});
+        let input = json!({"name": "Aria", "race": "Elf", "class": "Rogue", "ranks": whole});
+        assert!(parse_input(Game::Character, Some(&input)).is_ok(), "1.0 is the integer 1");
     }
 }

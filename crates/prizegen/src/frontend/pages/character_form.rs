@@ -40,7 +40,8 @@ impl CharacterFields {
         // A missing or non-numeric rank is reported as out of range by the domain check.
         let ranks: BTreeMap<String, i64> =
             self.ranks().iter().map(|(a, r)| ((*a).to_owned(), r.parse().unwrap_or(0))).collect();
-        CharacterInput::parse(&self.name, &self.race, &self.class, &ranks)
+        // What a person typed may end in a space; the API takes names as they are.
+        CharacterInput::parse(self.name.trim(), &self.race, &self.class, &ranks)
     }
 }
 

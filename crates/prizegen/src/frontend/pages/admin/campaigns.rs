@@ -62,7 +62,7 @@ struct Refusal {
 fn refusal(error: CampaignError) -> Result<Refusal, PageError> {
     let field = match &error {
         CampaignError::Invalid(_) => None,
-        CampaignError::SlugTaken(_) => Some("slug"),
+        CampaignError::SlugTaken(_) | CampaignError::SlugFixed(_) => Some("slug"),
         CampaignError::BudgetBelowSpent { .. } => Some("budget_pence"),
         CampaignError::GameFixed => Some("game"),
         CampaignError::HasDraws | CampaignError::DefaultCampaign => None,

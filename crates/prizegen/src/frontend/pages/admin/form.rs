@@ -31,11 +31,13 @@ impl CampaignForm {
             "" => Ok(None),
             text => text.parse::<i64>().map(Some),
         };
+        // What a person typed may start or end with a space; the API takes fields as they are.
+        let typed = |text: &str| text.trim().to_owned();
         let input = CampaignInput {
-            slug: fixed_slug.is_none().then(|| self.slug.clone().unwrap_or_default()),
-            name: self.name.clone(),
-            venue: self.venue.clone(),
-            date: self.date.clone(),
+            slug: fixed_slug.is_none().then(|| typed(self.slug.as_deref().unwrap_or_default())),
+            name: typed(&self.name),
+            venue: typed(&self.venue),
+            date: typed(&self.date),
             game: self.game.clone(),
             budget_pence: budget.clone().unwrap_or(None),
             active: Some(self.active.is_some()),
@@ -139,6 +141,13 @@ mod tests {
         );
         let fixed = form("500").input(Some("other")).unwrap();
         assert_eq!((fixed.slug, fixed.budget_pence), (None, Some(500)));
+    }
+
+    #[test]
+    fn what_a_person_typed_is_trimmed() {
+        let padded = CampaignForm { name: " The Act ".into(), date: "2026-09-09 ".into(), ..form("") };
+        let fields = padded.input(None).unwrap().parse(None).unwrap();
+        assert_eq!((fields.name.as_str(), fields.date.as_str()), ("The Act", "2026-09-09"));
     }
 
     #[test]
