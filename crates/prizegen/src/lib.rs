@@ -19,6 +19,7 @@ pub mod rules;
 pub mod server;
 pub mod store;
 pub mod telemetry;
+pub mod tls;
 pub mod verify;
 
 /// What went wrong underneath an error of this crate (`StoreError`, `ApiError`): the driver's or

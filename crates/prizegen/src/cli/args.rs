@@ -40,12 +40,32 @@ pub enum Command {
 
 #[derive(Args, Debug)]
 pub struct HealthcheckArgs {
-    /// What to ask, e.g. `http://127.0.0.1:8080/healthz`.
+    /// What to ask, e.g. `http://127.0.0.1:8080/healthz` or `https://prizegen.example/healthz`.
     #[arg(default_value = "http://127.0.0.1:8080/healthz")]
     pub url: String,
     /// How long to wait for the answer.
     #[arg(long, value_parser = parse_duration, default_value = "2s")]
     pub timeout: Duration,
+    #[command(flatten)]
+    pub tls: TlsArgs,
+}
+
+/// Whom an `https://` URL's certificate must be signed by.
+#[derive(Args, Debug, Clone)]
+pub struct TlsArgs {
+    /// Trust this PEM file's CA certificates too (a private CA, e.g. deploy/make-cert.sh's).
+    #[arg(long, env = "PRIZEGEN_CA_CERT")]
+    pub ca_cert: Option<PathBuf>,
+    /// Trust any certificate (a self-signed test edge). Off by default; never for real.
+    #[arg(long)]
+    pub insecure: bool,
+}
+
+impl TlsArgs {
+    /// As the clients take them.
+    pub fn options(&self) -> crate::tls::TlsOptions {
+        crate::tls::TlsOptions { ca_cert: self.ca_cert.clone(), insecure: self.insecure }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -74,6 +94,8 @@ pub struct LoadArgs {
     /// Print the summary as JSON (for scripts).
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub tls: TlsArgs,
 }
 
 #[derive(Subcommand, Debug)]

@@ -32,7 +32,7 @@ pub fn main() -> ExitCode {
         return runtime.block_on(load(args));
     }
     if let Command::Healthcheck(args) = cli.command {
-        return runtime.block_on(healthcheck::run(&args.url, args.timeout));
+        return runtime.block_on(healthcheck::run(&args.url, args.timeout, &args.tls.options()));
     }
     match runtime.block_on(run(cli.command)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -63,8 +63,15 @@ async fn load(args: args::LoadArgs) -> ExitCode {
         rate: args.rate,
         timeout: args.timeout,
         progress: !args.json,
+        tls: args.tls.options(),
     };
-    let report = crate::load::run(options).await;
+    let report = match crate::load::run(options).await {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("prizegen load: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     if args.json {
         match serde_json::to_string_pretty(&report) {
             Ok(json) => println!("{json}"),

@@ -12,6 +12,8 @@ pub use report::{Recorder, Report, Setup};
 use bytes::Bytes;
 use http::{Method, Request, StatusCode, header};
 use http_body_util::{BodyExt, Full};
+use crate::tls::{self, TlsError, TlsOptions};
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::{Client, connect::HttpConnector};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use prizegen_domain::games::Game;
@@ -40,11 +42,13 @@ pub struct LoadOptions {
     pub timeout: Duration,
     /// Draw a progress line on standard error.
     pub progress: bool,
+    /// Whom an `https://` target's certificate must be signed by.
+    pub tls: TlsOptions,
 }
 
 struct Shared {
     options: LoadOptions,
-    client: Client<HttpConnector, Full<Bytes>>,
+    client: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     recorder: Mutex<Recorder>,
     /// Requests still to start (`i64::MAX` when only the duration limits).
     remaining: AtomicI64,
@@ -79,10 +83,10 @@ impl Shared {
     }
 }
 
-/// Runs the load and returns its report.
-pub async fn run(options: LoadOptions) -> Report {
-    let mut connector = HttpConnector::new();
-    connector.set_nodelay(true);
+/// Runs the load and returns its report; `Err` only when the TLS setup is impossible (a bad
+/// `--ca-cert`).
+pub async fn run(options: LoadOptions) -> Result<Report, TlsError> {
+    let connector = tls::connector(&options.tls, None)?;
     let client = Client::builder(TokioExecutor::new())
         .pool_timer(TokioTimer::new())
         .pool_max_idle_per_host(options.concurrency)
@@ -121,7 +125,7 @@ pub async fn run(options: LoadOptions) -> Report {
         rate_per_s: options.rate,
     };
     let recorder = shared.recorder.lock().unwrap_or_else(|p| p.into_inner());
-    recorder.report(setup, elapsed)
+    Ok(recorder.report(setup, elapsed))
 }
 
 async fn closed_loop(shared: &Arc<Shared>) {
