@@ -58,6 +58,8 @@ pub fn generator(service: Service, imp: Impl, instance: Option<String>) -> anyho
         Arc::new(AlwaysReady),
         metrics,
         REQUEST_TIMEOUT,
+        // Services 2–4 are called by the front ends only; their log names the caller.
+        server::forwarded::TrustedProxies::default(),
     );
     Ok(App { identity, router, lifecycle })
 }
@@ -75,6 +77,7 @@ pub async fn frontend(config: &FrontendConfig, instance: Option<String>) -> anyh
         Arc::new(FrontendReadiness(front)),
         metrics,
         REQUEST_TIMEOUT,
+        config.trusted_proxies.clone(),
     );
     Ok(App { identity, router, lifecycle })
 }

@@ -47,7 +47,8 @@ fn provider() -> Arc<CryptoProvider> {
 /// The rustls configuration `options` ask for.
 pub fn client_config(options: &TlsOptions) -> Result<ClientConfig, TlsError> {
     let provider = provider();
-    let builder = ClientConfig::builder_with_provider(provider.clone()).with_safe_default_protocol_versions()?;
+    let builder =
+        ClientConfig::builder_with_provider(provider.clone()).with_safe_default_protocol_versions()?;
     let config = if options.insecure {
         let verifier = Arc::new(AnyCertificate(provider.signature_verification_algorithms));
         builder.dangerous().with_custom_certificate_verifier(verifier).with_no_client_auth()

@@ -5,7 +5,8 @@
 //! Hosts are network namespaces built by the test, joined by a bridge in a "switch" namespace:
 //!
 //! ```text
-//!   client 10.231.0.3  ── prizegen load ──▶ lb 10.231.0.2:80 (nginx, public)
+//!   client 10.231.0.3  ── prizegen load, Chromium ──▶ lb 10.231.0.2:443 (nginx, the TLS edge;
+//!                                                      :80 redirects to it)
 //!   lb 10.231.0.2:8081-8083 (nginx, internal service addresses)
 //!   app1 10.231.0.11, app2 10.231.0.12: frontend :8080, letters :8081, numbers :8082, rules :8083
 //!   db 10.231.0.4:5432 (PostgreSQL)
@@ -17,7 +18,13 @@
 //! wait until it is ready. Then one front end is killed with SIGKILL under load, and what the
 //! clients saw is reported.
 //!
-//! Needs root, `ip`, nginx and PostgreSQL; without them it is skipped with a printed reason
+//! Before the update, the edge is checked as a user meets it: plain HTTP redirects to HTTPS
+//! (but `/healthz`), `prizegen healthcheck` trusts the edge's certificate only with its CA, and
+//! headless Chromium on the client host signs in to the admin pages over HTTPS at the edge's
+//! address and creates a campaign — the `Secure` session cookie works there.
+//!
+//! Needs root, `ip`, nginx, PostgreSQL, openssl, chromium and chromium-driver; without them it is
+//! skipped with a printed reason
 //! (`SKIPPED <test>: <reason>` on standard error, see `support/skip.rs`), except in CI (`CI`
 //! set), where that is a failure.
 
@@ -64,9 +71,10 @@ fn a_rolling_update_under_load_fails_no_request() {
     };
     let Some(mut cluster) = Cluster::build(tools) else { return };
     cluster.start_everything();
+    let edge = cluster.check_the_tls_edge();
     let rolling = cluster.rolling_update();
     let killed = cluster.kill_one_front_end();
-    println!("\n==== figures ====\n{rolling}\n{killed}");
+    println!("\n==== figures ====\n{edge}\n{rolling}\n{killed}");
 }
 
 /// One running replica of a service.
@@ -108,6 +116,8 @@ impl Drop for RunDir {
 /// balancer and the database, the hosts, and the files last.
 struct Cluster {
     loads: Vec<Proc>,
+    /// chromedriver, for the browser on the client host.
+    helpers: Vec<Proc>,
     replicas: Vec<Replica>,
     /// Replicas that were replaced (exited), kept for their logs.
     retired: Vec<Replica>,
@@ -146,6 +156,7 @@ impl Cluster {
         println!("hosts: {} (namespaces {run}-*), files in {}", HOSTS.len(), dir.0.display());
         Some(Self {
             loads: Vec::new(),
+            helpers: Vec::new(),
             replicas: Vec::new(),
             retired: Vec::new(),
             nginx: None,
@@ -172,7 +183,7 @@ impl Cluster {
         self.postgres = Some(Postgres::start(&self.tools, &self.network, "db", &self.dir.0.join("pg")));
 
         let apps: Vec<&str> = APPS.iter().map(|a| self.addr(a)).collect();
-        let conf = nginx::prepare(&self.layout, self.addr("lb"), &apps);
+        let conf = nginx::prepare(&self.layout, self.addr("lb"), &apps, self.addr("client"));
         let nginx_args = |test: bool| {
             let mut command = self.network.exec("lb", &self.tools.nginx);
             if test {
@@ -232,6 +243,8 @@ impl Cluster {
             .env("PRIZEGEN_DATABASE_URL", self.postgres.as_ref().unwrap().url());
         if service == "frontend" {
             let lb = self.addr("lb").to_owned();
+            // The edge says which client it serves, and over which scheme.
+            command.env("PRIZEGEN_TRUSTED_PROXIES", &lb);
             for (dependency, port) in nginx::INTERNAL {
                 let key = format!("PRIZEGEN_{}_URL", dependency.to_uppercase());
                 command.env(key, format!("http://{lb}:{port}"));
@@ -328,12 +341,13 @@ impl Cluster {
         panic!("60 draws were served by {seen:?}, not by all of {wanted:?}");
     }
 
-    /// Starts `prizegen load` on the client host against the public address.
+    /// Starts `prizegen load` on the client host against the public address, over HTTPS,
+    /// trusting the edge's CA.
     fn start_load(&mut self, name: &str, duration: Duration) -> usize {
-        let url = format!("http://{}:{}", self.addr("lb"), nginx::PUBLIC_PORT);
+        let url = format!("https://{}:{}", self.addr("lb"), nginx::PUBLIC_PORT);
+        let ca = self.layout.tls_dir().join("tls_ca.pem");
         let mut command = self.network.exec("client", BINARY);
-        command.args([
-            "load",
+        command.arg("load").arg("--ca-cert").arg(ca).args([
             &url,
             "--game",
             "account-prize",
@@ -367,6 +381,93 @@ impl Cluster {
     fn log_offsets(&self) -> [usize; 3] {
         [self.layout.public_log(), self.layout.internal_log(), self.layout.error_log()]
             .map(|log| std::fs::metadata(log).map(|m| m.len() as usize).unwrap_or(0))
+    }
+
+    /// The edge as a user meets it: HTTP redirects to HTTPS (but `/healthz`), the certificate is
+    /// trusted only with its CA, and a browser on the client host signs in over HTTPS at the
+    /// edge's address and creates a campaign.
+    fn check_the_tls_edge(&mut self) -> String {
+        println!("\n==== the TLS edge ====");
+        let http_door = self.layout.http_socket();
+        let redirect = http::request(&http_door, "GET", "/admin/sign-in?next=1", &[], None).unwrap();
+        assert_eq!(redirect.status, 308, "plain HTTP is redirected: {redirect:?}");
+        assert_eq!(redirect.header("location"), Some("https://lb/admin/sign-in?next=1"), "{redirect:?}");
+        let health = http::request(&http_door, "GET", "/healthz", &[], None).unwrap();
+        assert_eq!(health.status, 200, "load balancers may probe /healthz over HTTP: {health:?}");
+
+        let lb = self.addr("lb").to_owned();
+        let ca = self.layout.tls_dir().join("tls_ca.pem");
+        let healthcheck = |trust: Option<&Path>| {
+            let mut command = self.network.exec("client", BINARY);
+            command.args(["healthcheck", &format!("https://{lb}/healthz")]);
+            if let Some(ca) = trust {
+                command.arg("--ca-cert").arg(ca);
+            }
+            command.output().unwrap()
+        };
+        let trusted = healthcheck(Some(&ca));
+        assert!(trusted.status.success(), "{}", String::from_utf8_lossy(&trusted.stderr));
+        let untrusted = healthcheck(None);
+        let why = String::from_utf8_lossy(&untrusted.stderr);
+        assert!(!untrusted.status.success() && why.contains("UnknownIssuer"), "not without its CA: {why}");
+
+        let slug = format!("tls-{}", &uuid::Uuid::now_v7().simple().to_string()[24..]);
+        self.browser_signs_in_and_creates(&lb, &slug);
+        let created = http::request(
+            &self.layout.public_socket(),
+            "GET",
+            &format!("/api/v1/campaigns/{slug}"),
+            &[],
+            None,
+        );
+        let created = created.unwrap();
+        assert_eq!(created.status, 200, "the campaign the browser created: {created:?}");
+        assert_eq!(created.json()["venue"], "The Edge");
+        format!(
+            "TLS edge: HTTP → 308 https (healthz 200), healthcheck trusts it with --ca-cert only; Chromium on \
+             the client host signed in at https://{lb}/admin and created campaign {slug}"
+        )
+    }
+
+    /// Headless Chromium on the client host: the admin pages over HTTPS at `lb`.
+    fn browser_signs_in_and_creates(&mut self, lb: &str, slug: &str) {
+        use fantoccini::Locator;
+        let mut command = self.network.exec("client", &self.tools.chromedriver);
+        command.arg(format!("--port={}", nginx::WEBDRIVER_PORT)).arg(format!("--allowed-ips={lb}"));
+        let driver = Proc::spawn("chromedriver", &mut command, &self.log("chromedriver"), None);
+        self.helpers.push(driver);
+        let socket = self.layout.webdriver_socket();
+        let up = wait_for(Duration::from_secs(20), || {
+            http::request(&socket, "GET", "/status", &[], None).ok().filter(|r| r.status == 200).map(|_| ())
+        });
+        assert!(up.is_some(), "chromedriver did not start: {}", sys::tail(&self.log("chromedriver"), 20));
+        let spki = rolling::browser::spki_hash(&self.layout.tls_dir().join("tls_cert"));
+        let profile = self.dir.0.join("chromium-profile");
+        let (chromium, token) = (self.tools.chromium.clone(), self.token.clone());
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let port = rolling::browser::forward_to(socket).await;
+            let browser = rolling::browser::session(port, &chromium, &profile, &spki).await;
+            let find = |css: &'static str| {
+                browser.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(css))
+            };
+            browser.goto(&format!("https://{lb}/admin")).await.unwrap();
+            find("input#token").await.unwrap().send_keys(&token).await.unwrap();
+            find("button#sign-in").await.unwrap().click().await.unwrap();
+            // Signed in: the Secure session cookie came back over HTTPS.
+            let form = find("#campaign-form").await.unwrap_or_else(|e| panic!("not signed in: {e}"));
+            let url = browser.current_url().await.unwrap();
+            assert_eq!((url.scheme(), url.host_str(), url.path()), ("https", Some(lb), "/admin"), "{url}");
+            for (name, value) in [("slug", slug), ("name", "The Edge Band"), ("venue", "The Edge")] {
+                let input = form.find(Locator::Css(&format!("input[name='{name}']"))).await.unwrap();
+                input.clear().await.unwrap();
+                input.send_keys(value).await.unwrap();
+            }
+            find("button#save").await.unwrap().click().await.unwrap();
+            let row = find("#notice").await.unwrap().text().await.unwrap();
+            assert!(row.contains(slug), "the page says it was created: {row}");
+            browser.close().await.unwrap();
+        });
     }
 
     /// Every service, replica by replica, v1 → v2, under load.

@@ -2,6 +2,7 @@
 
 use super::secrets::{admin_token_from_env, database_url};
 use crate::frontend::FrontendConfig;
+use crate::server::forwarded::TrustedProxies;
 use crate::store::DatabaseUrl;
 use crate::telemetry::LogFormat;
 use clap::{Args, Parser, Subcommand};
@@ -159,6 +160,10 @@ pub struct UpArgs {
     /// Deadline of each call between services.
     #[arg(long, env = "PRIZEGEN_CALL_TIMEOUT", value_parser = parse_duration, default_value = "2s")]
     pub call_timeout: Duration,
+    /// Proxies whose `X-Forwarded-For`/`-Proto` are believed (the edge: nginx, an ingress
+    /// controller): comma-separated addresses or CIDR blocks. None by default.
+    #[arg(long, env = "PRIZEGEN_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: TrustedProxies,
     #[command(flatten)]
     pub database: DatabaseArgs,
     #[command(flatten)]
@@ -188,6 +193,10 @@ pub struct FrontendArgs {
     /// This instance's name in `x-served-by` (default: `frontend-<4 hex>`).
     #[arg(long, env = "PRIZEGEN_INSTANCE")]
     pub instance: Option<String>,
+    /// Proxies whose `X-Forwarded-For`/`-Proto` are believed (the edge: nginx, an ingress
+    /// controller): comma-separated addresses or CIDR blocks. None by default.
+    #[arg(long, env = "PRIZEGEN_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: TrustedProxies,
     #[command(flatten)]
     pub database: DatabaseArgs,
     #[command(flatten)]
@@ -218,6 +227,7 @@ impl FrontendArgs {
             rules_url: self.rules_url.clone(),
             call_timeout: self.call_timeout,
             admin_token: admin_token_from_env()?,
+            trusted_proxies: self.trusted_proxies.clone(),
             nonce_block: crate::frontend::nonces::BLOCK,
         })
     }

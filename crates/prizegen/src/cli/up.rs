@@ -39,6 +39,7 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
         rules_url: urls[2].clone(),
         call_timeout: args.call_timeout,
         admin_token: Some(admin_token),
+        trusted_proxies: args.trusted_proxies.clone(),
         nonce_block: crate::frontend::nonces::BLOCK,
     };
 

@@ -31,6 +31,8 @@ pub struct FrontendConfig {
     pub call_timeout: Duration,
     /// The operator's secret; without one, operator calls are always refused.
     pub admin_token: Option<String>,
+    /// Whose `X-Forwarded-For`/`-Proto` are believed (the edge's addresses); none by default.
+    pub trusted_proxies: crate::server::forwarded::TrustedProxies,
     /// Nonces reserved per database round trip (see `nonces.rs`); [`nonces::BLOCK`] normally.
     pub nonce_block: u64,
 }

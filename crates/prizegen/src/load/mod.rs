@@ -9,10 +9,10 @@ mod report;
 
 pub use report::{Recorder, Report, Setup};
 
+use crate::tls::{self, TlsError, TlsOptions};
 use bytes::Bytes;
 use http::{Method, Request, StatusCode, header};
 use http_body_util::{BodyExt, Full};
-use crate::tls::{self, TlsError, TlsOptions};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::{Client, connect::HttpConnector};
 use hyper_util::rt::{TokioExecutor, TokioTimer};

@@ -2,15 +2,20 @@
 //! per-route metrics and a log line per request.
 
 use super::error::LoggedCause;
+use super::forwarded::TrustedProxies;
 use super::identity::{REQUEST_ID, SERVED_BY};
 use super::{ApiError, Identity, Metrics, RequestId, metrics::RouteLabels, metrics::RouteOnly};
+use axum::extract::ConnectInfo;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
+
+const UNKNOWN: IpAddr = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
 
 /// What [`observe`] needs, built once per service.
 pub struct Observe {
@@ -24,6 +29,8 @@ pub struct Observe {
     /// upstream pool, the front end's clients) move to other instances between requests
     /// instead of losing a request to a connection closed under them.
     pub lifecycle: Arc<super::Lifecycle>,
+    /// Whose `X-Forwarded-For`/`-Proto` tell the client's address and scheme.
+    pub proxies: TrustedProxies,
 }
 
 /// Runs a request inside its span and time limit, then stamps and records the response.
@@ -33,6 +40,11 @@ pub async fn observe(State(observe): State<Arc<Observe>>, mut req: Request, next
     let route = req.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str).to_owned();
     let method = req.method().clone();
     req.extensions_mut().insert(request_id.clone());
+    // The client, for the log line and for what limits requests by client; without a peer (a
+    // request made in-process, as tests do) the unspecified address.
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map_or(UNKNOWN, |c| c.0.ip());
+    let client = observe.proxies.client(peer, req.headers());
+    req.extensions_mut().insert(client);
     // The span carries only what every line of the request needs. Its fields are formatted
     // when it is created (four spans per draw), so method and route go on the one line that
     // reports the request instead.
@@ -63,18 +75,20 @@ pub async fn observe(State(observe): State<Arc<Observe>>, mut req: Request, next
     span.in_scope(|| {
         let (method, route, code, ms) = (method.as_str(), route.as_str(), status.as_u16(), seconds * 1000.0);
         let error = cause.as_ref().map(|c| c.0.as_str());
+        let client = client.addr.to_string();
+        let client = client.as_str();
         match status {
             // A bug here or in a dependency, not an outage.
             StatusCode::INTERNAL_SERVER_ERROR | StatusCode::BAD_GATEWAY => {
-                tracing::error!(method, route, status = code, ms, error, "request failed");
+                tracing::error!(method, route, status = code, ms, client, error, "request failed");
             }
             _ if status.is_server_error() => {
-                tracing::warn!(method, route, status = code, ms, error, "request failed");
+                tracing::warn!(method, route, status = code, ms, client, error, "request failed");
             }
             _ if status.is_client_error() => {
-                tracing::info!(method, route, status = code, ms, error, "request refused");
+                tracing::info!(method, route, status = code, ms, client, error, "request refused");
             }
-            _ => tracing::debug!(method, route, status = code, ms, "request served"),
+            _ => tracing::debug!(method, route, status = code, ms, client, "request served"),
         }
     });
     let labels = RouteLabels { route, method: method.as_str().to_owned(), status: status.as_u16() };
@@ -105,6 +119,40 @@ mod tests {
         }
     }
 
+    /// The client is the peer, or what a trusted proxy says; never what anyone else says.
+    #[tokio::test]
+    async fn the_client_is_told_by_trusted_proxies_only() {
+        use crate::server::forwarded::Client;
+        let echo = |axum::Extension(client): axum::Extension<Client>| async move {
+            format!("{} {}", client.addr, if client.https { "https" } else { "http" })
+        };
+        let observe = Observe {
+            identity: Arc::new(Identity::new("frontend", "0.0.0", Some("t".into())).unwrap()),
+            metrics: Arc::new(Metrics::new(|_| {})),
+            request_timeout: Duration::from_secs(5),
+            lifecycle: Arc::new(crate::server::Lifecycle::default()),
+            proxies: "10.0.0.0/8".parse().unwrap(),
+        };
+        let app = axum::Router::new()
+            .route("/who", axum::routing::get(echo))
+            .layer(axum::middleware::from_fn_with_state(Arc::new(observe), super::observe));
+        let ask = |peer: &str| {
+            let mut request = http::Request::get("/who")
+                .header("x-forwarded-for", "203.0.113.5")
+                .header("x-forwarded-proto", "https")
+                .body(axum::body::Body::empty())
+                .unwrap();
+            request.extensions_mut().insert(ConnectInfo(peer.parse::<SocketAddr>().unwrap()));
+            app.clone().oneshot(request)
+        };
+        let text = |response: Response| async {
+            String::from_utf8(axum::body::to_bytes(response.into_body(), 1000).await.unwrap().to_vec())
+                .unwrap()
+        };
+        assert_eq!(text(ask("10.0.0.2:4000").await.unwrap()).await, "203.0.113.5 https", "through the edge");
+        assert_eq!(text(ask("198.51.100.1:4000").await.unwrap()).await, "198.51.100.1 http", "forged");
+    }
+
     #[tokio::test]
     async fn a_failed_request_is_logged_once_with_its_cause_chain_which_the_client_never_sees() {
         #[derive(Debug, thiserror::Error)]
@@ -119,6 +167,7 @@ mod tests {
             metrics: Arc::new(Metrics::new(|_| {})),
             request_timeout: Duration::from_secs(5),
             lifecycle: Arc::new(crate::server::Lifecycle::default()),
+            proxies: TrustedProxies::default(),
         };
         let app = axum::Router::new()
             .route("/x", axum::routing::get(failing))

@@ -3,6 +3,7 @@
 //! ids, logging and per-route metrics ([`middleware`]), and JSON errors ([`error`]).
 
 pub mod error;
+pub mod forwarded;
 pub mod health;
 pub mod identity;
 pub mod metrics;
@@ -27,12 +28,14 @@ pub fn with_common_routes(
     readiness: Arc<dyn Readiness>,
     metrics: Arc<Metrics>,
     request_timeout: std::time::Duration,
+    proxies: forwarded::TrustedProxies,
 ) -> axum::Router {
     let observe = middleware::Observe {
         identity: identity.clone(),
         metrics: metrics.clone(),
         request_timeout,
         lifecycle: lifecycle.clone(),
+        proxies,
     };
     routes
         .merge(health::routes(identity, lifecycle, readiness, metrics))

@@ -12,15 +12,20 @@
 //! "upstream prematurely closed connection" and, for a POST, cannot retry it).
 
 use axum::Router;
+use axum::extract::ConnectInfo;
+use http::Request;
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
+use tower::ServiceExt;
 
 /// Shared between the accept loop and `/readyz`.
 #[derive(Debug, Default)]
@@ -69,17 +74,23 @@ pub async fn serve(
     // For connections accepted while draining: one request each, then closed.
     let mut closing = builder.clone();
     closing.keep_alive(false);
-    let accept = |connections: &mut JoinSet<()>, stream: tokio::net::TcpStream, draining: bool| {
-        // Small request/response pairs: do not wait to coalesce packets.
-        let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(app.clone());
-        let io = TokioIo::new(stream);
-        if draining {
-            spawn_connection(connections, closing.serve_connection(io, service));
-        } else {
-            spawn_connection(connections, graceful.watch(builder.serve_connection(io, service)));
-        }
-    };
+    let accept =
+        |connections: &mut JoinSet<()>, stream: tokio::net::TcpStream, peer: SocketAddr, draining: bool| {
+            // Small request/response pairs: do not wait to coalesce packets.
+            let _ = stream.set_nodelay(true);
+            // Every request knows the address it came from (the middleware tells the client from it).
+            let service =
+                TowerToHyperService::new(app.clone().map_request(move |mut request: Request<Incoming>| {
+                    request.extensions_mut().insert(ConnectInfo(peer));
+                    request
+                }));
+            let io = TokioIo::new(stream);
+            if draining {
+                spawn_connection(connections, closing.serve_connection(io, service));
+            } else {
+                spawn_connection(connections, graceful.watch(builder.serve_connection(io, service)));
+            }
+        };
 
     // Accept until the trigger fires, and for drain_delay after it.
     let mut drain_deadline: Option<tokio::time::Instant> = None;
@@ -92,7 +103,7 @@ pub async fn serve(
         };
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => accept(&mut connections, stream, drain_deadline.is_some()),
+                Ok((stream, peer)) => accept(&mut connections, stream, peer, drain_deadline.is_some()),
                 Err(error) => {
                     // Typically out of file descriptors: back off instead of spinning.
                     tracing::warn!(%error, "accept failed");
@@ -111,8 +122,8 @@ pub async fn serve(
     // Connections the kernel already completed are clients with requests on the way: serve
     // them (one request each) rather than reset them by closing the listener under them.
     // (A zero timeout still polls the accept once.)
-    while let Ok(Ok((stream, _peer))) = tokio::time::timeout(Duration::ZERO, listener.accept()).await {
-        accept(&mut connections, stream, true);
+    while let Ok(Ok((stream, peer))) = tokio::time::timeout(Duration::ZERO, listener.accept()).await {
+        accept(&mut connections, stream, peer, true);
     }
     drop(listener);
 

@@ -95,3 +95,28 @@ async fn every_games_page_shows_each_of_its_result_fields_in_order() {
         }
     }
 }
+
+/// Behind the TLS edge, every redirect stays on the scheme the browser used: the front end
+/// never writes an absolute `http://` URL, only paths.
+#[tokio::test]
+async fn redirects_behind_the_edge_are_paths_never_http_urls() {
+    let options =
+        crate::support::Options { trusted_proxies: "127.0.0.1".parse().unwrap(), ..Default::default() };
+    let Some(app) = TestApp::spawn_with(options).await else { return };
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let edge = |request: reqwest::RequestBuilder| {
+        request.header("x-forwarded-proto", "https").header("x-forwarded-for", "203.0.113.5").send()
+    };
+    let drawn =
+        edge(http.post(format!("{}/play/attack", app.url)).form(&[("client_seed", "")])).await.unwrap();
+    let signed_out = edge(http.get(format!("{}/admin", app.url))).await.unwrap();
+    let generated =
+        edge(http.post(format!("{}/play/prize-pool/generate", app.url)).form(&[("client_seed", "")]))
+            .await
+            .unwrap();
+    for (what, response) in [("a draw", drawn), ("the admin pages", signed_out), ("a sequence", generated)] {
+        assert_eq!(response.status(), 303, "{what}");
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.starts_with('/') && !location.starts_with("//"), "{what}: {location}");
+    }
+}

@@ -1,6 +1,8 @@
 //! Helpers of the rolling-update test: hosts made of network namespaces, the processes on them,
-//! nginx, PostgreSQL, and an HTTP client over the Unix sockets that lead into the test network.
+//! nginx (the TLS edge), PostgreSQL, a browser on the client host, and an HTTP client over the
+//! Unix sockets that lead into the test network.
 
+pub mod browser;
 pub mod http;
 pub mod net;
 pub mod nginx;

@@ -2,6 +2,10 @@
 //! service addresses of letters, numbers and rules over both replicas of each (what a Swarm VIP
 //! or a Kubernetes Service is in a real deployment).
 //!
+//! The public entry is the TLS edge a deployment has: HTTPS on 443 with the deployed TLS settings
+//! (`deploy/nginx/tls.conf`, included as it is) and a certificate from `deploy/make-cert.sh`,
+//! and port 80 redirecting to it except `/healthz`.
+//!
 //! nginx (open source) has no active health checks: it keeps sending to a draining replica, which
 //! still serves (answering `Connection: close`), until the replica stops listening; then a
 //! connect is refused and nginx passes the request to the other replica. A request that was
@@ -21,8 +25,12 @@ use std::path::{Path, PathBuf};
 /// The internal services and their ports.
 pub const INTERNAL: [(&str, u16); 3] = [("letters", 8081), ("numbers", 8082), ("rules", 8083)];
 
-/// The public port.
-pub const PUBLIC_PORT: u16 = 80;
+/// The public port: HTTPS.
+pub const PUBLIC_PORT: u16 = 443;
+/// Plain HTTP: a redirect to HTTPS, and `/healthz` for load balancers.
+pub const HTTP_PORT: u16 = 80;
+/// chromedriver's port on the client host.
+pub const WEBDRIVER_PORT: u16 = 9515;
 
 /// Where things are, inside the run's directory.
 pub struct Layout {
@@ -39,6 +47,21 @@ impl Layout {
     /// The public server, for the test process.
     pub fn public_socket(&self) -> PathBuf {
         self.dir.join("public.sock")
+    }
+
+    /// The plain-HTTP server (port 80's), for the test process.
+    pub fn http_socket(&self) -> PathBuf {
+        self.dir.join("http.sock")
+    }
+
+    /// chromedriver on the client host, for the test process.
+    pub fn webdriver_socket(&self) -> PathBuf {
+        self.dir.join("webdriver.sock")
+    }
+
+    /// The edge's certificate, key and CA, made by `deploy/make-cert.sh`.
+    pub fn tls_dir(&self) -> PathBuf {
+        self.dir.join("tls")
     }
 
     /// Reaches any `address:port` on the test network: `X-Probe: 10.231.0.11:8081`.
@@ -76,9 +99,18 @@ fn upstream(name: &str, apps: &[&str], port: u16) -> String {
     block
 }
 
-/// The configuration for a load balancer at `lb` in front of app hosts `apps`.
-pub fn config(layout: &Layout, lb: &str, apps: &[&str]) -> String {
+/// The deployed TLS settings.
+fn tls_conf() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../deploy/nginx/tls.conf")
+}
+
+/// The configuration for a load balancer at `lb` in front of app hosts `apps`, with a browser's
+/// chromedriver on `client`.
+pub fn config(layout: &Layout, lb: &str, apps: &[&str], client: &str) -> String {
     let dir = layout.dir.display();
+    let tls = layout.tls_dir();
+    let (cert, key, tls_conf) = (tls.join("tls_cert"), tls.join("tls_key"), tls_conf());
+    let (cert, key, tls_conf) = (cert.display(), key.display(), tls_conf.display());
     let mut upstreams = upstream("frontend", apps, 8080);
     for (service, port) in INTERNAL {
         upstreams.push_str(&upstream(service, apps, port));
@@ -134,21 +166,53 @@ http {{
     }}
 
     server {{
-        listen {lb}:{public} backlog=4096;
+        listen {lb}:{public} ssl http2 backlog=4096;
+        # The test process's own door, plain HTTP.
         listen unix:{dir}/public.sock;
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        include {tls_conf};
         access_log {dir}/public.log upstreams;
         proxy_set_header Connection "";
+        proxy_set_header Host $host;
         proxy_set_header X-Request-Id $request_id;
+        proxy_set_header X-Forwarded-For $remote_addr;
+        proxy_set_header X-Forwarded-Proto $scheme;
         location = /api/v1/draws {{
             proxy_pass http://frontend;
             proxy_set_header Connection "";
+            proxy_set_header Host $host;
             proxy_set_header X-Request-Id $request_id;
+            proxy_set_header X-Forwarded-For $remote_addr;
+            proxy_set_header X-Forwarded-Proto $scheme;
             proxy_set_header Idempotency-Key $idempotency_key;
             proxy_next_upstream error timeout non_idempotent;
         }}
         location / {{
             proxy_pass http://frontend;
             proxy_next_upstream error timeout;
+        }}
+    }}
+
+    server {{
+        listen {lb}:{http};
+        listen unix:{dir}/http.sock;
+        location = /healthz {{
+            proxy_pass http://frontend;
+        }}
+        location / {{
+            return 308 https://$host$request_uri;
+        }}
+    }}
+
+    # chromedriver on the client host, for the test process (it takes requests for localhost
+    # only, from the addresses it was told to allow).
+    server {{
+        listen unix:{dir}/webdriver.sock;
+        location / {{
+            proxy_pass http://{client}:{webdriver};
+            proxy_set_header Host localhost:{webdriver};
+            proxy_read_timeout 120s;
         }}
     }}
 {internal}
@@ -165,13 +229,18 @@ http {{
 }}
 "#,
         public = PUBLIC_PORT,
+        http = HTTP_PORT,
+        webdriver = WEBDRIVER_PORT,
     )
 }
 
-/// Writes the configuration and the directories nginx needs.
-pub fn prepare(layout: &Layout, lb: &str, apps: &[&str]) -> PathBuf {
+/// Writes the configuration, the edge's certificate for `lb` (by `deploy/make-cert.sh`, as a
+/// first deployment makes it) and the directories nginx needs.
+pub fn prepare(layout: &Layout, lb: &str, apps: &[&str], client: &str) -> PathBuf {
     std::fs::create_dir_all(layout.dir.join("tmp")).expect("nginx's directory");
-    std::fs::write(layout.conf(), config(layout, lb, apps)).expect("nginx.conf");
+    let make_cert = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../deploy/make-cert.sh");
+    super::sys::run(std::process::Command::new(make_cert).arg(lb).arg("-o").arg(layout.tls_dir()));
+    std::fs::write(layout.conf(), config(layout, lb, apps, client)).expect("nginx.conf");
     layout.conf()
 }
 

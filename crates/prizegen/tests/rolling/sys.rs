@@ -19,6 +19,10 @@ pub struct Tools {
     pub psql: PathBuf,
     /// Runs PostgreSQL as the `postgres` user without forking (its PID is the server's).
     pub setpriv: PathBuf,
+    /// The browser on the client host, and its driver.
+    pub chromium: PathBuf,
+    /// Drives the browser.
+    pub chromedriver: PathBuf,
 }
 
 fn find(program: &str) -> Option<PathBuf> {
@@ -43,6 +47,8 @@ impl Tools {
         let need = |program: &str, package: &str| {
             find(program).ok_or_else(|| format!("{program} is not installed (apt-get install {package})"))
         };
+        // deploy/make-cert.sh makes the edge's certificate with it, and the test its SPKI hash.
+        need("openssl", "openssl")?;
         Ok(Self {
             ip: need("ip", "iproute2")?,
             nginx: need("nginx", "nginx")?,
@@ -50,6 +56,8 @@ impl Tools {
             postgres: need("postgres", "postgresql")?,
             psql: need("psql", "postgresql-client")?,
             setpriv: need("setpriv", "util-linux")?,
+            chromium: need("chromium", "chromium")?,
+            chromedriver: need("chromedriver", "chromium-driver")?,
         })
     }
 }

@@ -51,6 +51,8 @@ pub struct Options {
     pub nonce_block: u64,
     /// Use this database instead of a fresh one of the binary's backend.
     pub database: Option<DatabaseUrl>,
+    /// Whose `X-Forwarded-*` the front end believes.
+    pub trusted_proxies: prizegen::server::forwarded::TrustedProxies,
 }
 
 impl Default for Options {
@@ -63,6 +65,7 @@ impl Default for Options {
             serve: ServeOptions { drain_delay: Duration::ZERO, shutdown_timeout: Duration::from_secs(5) },
             nonce_block: prizegen::frontend::nonces::BLOCK,
             database: None,
+            trusted_proxies: Default::default(),
         }
     }
 }
@@ -157,6 +160,7 @@ impl TestApp {
             call_timeout: self.options.call_timeout,
             admin_token: Some(ADMIN_TOKEN.to_owned()),
             nonce_block: self.options.nonce_block,
+            trusted_proxies: self.options.trusted_proxies.clone(),
         }
     }
 
