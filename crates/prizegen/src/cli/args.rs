@@ -102,7 +102,7 @@ pub struct LoadArgs {
 #[derive(Subcommand, Debug)]
 pub enum ServeCommand {
     /// Service 1: pages, public API, database.
-    Frontend(FrontendArgs),
+    Frontend(Box<FrontendArgs>),
     /// Service 2: random letters.
     Letters(GeneratorArgs),
     /// Service 3: random numbers.
