@@ -176,10 +176,11 @@ fn swarm_stack_updates_one_task_at_a_time_and_rolls_back() {
     }
     // Two PostgreSQL servers on one data directory would corrupt it.
     assert_eq!(services["db"]["deploy"]["update_config"]["order"], "stop-first");
-    // nginx on every node: HTTPS on 443 and HTTP on 80 (redirects, /healthz), on the node itself.
+    // nginx on every node: HTTPS on 443 and HTTP on the old 8080 (redirects, /healthz), on the
+    // node itself.
     let nginx = &services["nginx"];
     let ports = nginx["ports"].as_array().unwrap();
-    for (target, published) in [(8080, 80), (8443, 443)] {
+    for (target, published) in [(8080, 8080), (8443, 443)] {
         let port = ports.iter().find(|p| p["target"] == target).unwrap_or_else(|| panic!("{ports:?}"));
         assert_eq!(port["published"], published, "{port}");
         assert_eq!(port["mode"], "host", "{port}: the rate limit needs the client's address");
@@ -286,11 +287,11 @@ fn compose_starts_in_order_of_health() {
     }
     trusted_proxies(&frontend["environment"], "compose.yaml frontend");
 
-    // nginx: HTTPS on 443, HTTP on 80, tls.conf beside nginx.conf, the certificate and key as
+    // nginx: HTTPS on 443, HTTP on the old 8080, tls.conf beside nginx.conf, the certificate and key as
     // secrets; its health check stays on plain HTTP inside the container.
     let nginx = &services["nginx"];
     let ports = nginx["ports"].as_array().unwrap();
-    for (target, published) in [(8080, "80"), (8443, "443")] {
+    for (target, published) in [(8080, "8080"), (8443, "443")] {
         let port = ports.iter().find(|p| p["target"] == target).unwrap_or_else(|| panic!("{ports:?}"));
         assert_eq!(port["published"], published, "{port}");
     }
