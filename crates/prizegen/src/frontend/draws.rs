@@ -30,6 +30,23 @@ pub struct DrawRequest {
     pub input: GameInput,
     /// The client's `Idempotency-Key`.
     pub idempotency_key: Option<String>,
+    /// The signed-in player the draw belongs to; `None`: anonymous.
+    pub player: Option<Owner>,
+}
+
+/// The player a draw belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Owner {
+    /// Their id.
+    pub id: i64,
+    /// Their name.
+    pub name: String,
+}
+
+impl From<&super::players::SignedIn> for Owner {
+    fn from(player: &super::players::SignedIn) -> Self {
+        Self { id: player.id, name: player.name.clone() }
+    }
 }
 
 /// A draw request that could not be honoured.
@@ -74,6 +91,9 @@ pub enum DrawError {
     /// A service is down.
     #[error(transparent)]
     Dependency(#[from] DependencyError),
+    /// The player's account was deleted while the draw was being made.
+    #[error("the account this draw was for was deleted meanwhile; nothing was drawn")]
+    PlayerGone,
     /// The database is down or misbehaved.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -134,10 +154,12 @@ pub async fn create(
             global_key: played.global_key,
             idempotency: idempotency.clone(),
             collided_nonces: collided.clone(),
+            player_id: request.player.as_ref().map(|p| p.id),
         };
         match front.store.insert_draw(draw.clone()).await? {
             InsertOutcome::Inserted(award) => {
-                let draw = stored(draw, award, seed.hash.to_string());
+                let player = request.player.as_ref().map(|p| p.name.clone());
+                let draw = stored(draw, award, seed.hash.to_string(), player);
                 return Ok(Created { draw, replayed: false });
             }
             InsertOutcome::UniqueKeyTaken => {
@@ -163,6 +185,7 @@ pub async fn create(
                 let earlier = front.store.draw_by_idempotency_key(&idempotency.key).await?;
                 return replay(earlier.ok_or_else(vanished)?, idempotency);
             }
+            InsertOutcome::PlayerGone => return Err(DrawError::PlayerGone),
             InsertOutcome::CampaignUnavailable => {
                 check_campaign(front, &campaign, request.game).await?;
                 return Err(DrawError::CampaignUnavailable { campaign, game: request.game, why: "" });
@@ -195,7 +218,9 @@ fn replay(earlier: StoredDraw, idempotency: &Idempotency) -> Result<Created, Dra
 }
 
 /// Identifies "the same request" for idempotency: game, campaign, client seed and input, each
-/// length-prefixed, so that the hash is stable across versions (it is stored with the draw).
+/// length-prefixed, so that the hash is stable across versions (it is stored with the draw);
+/// a signed-in player's id is one more part (so anonymous requests hash as they always did, and
+/// one player's key cannot replay another's draw).
 fn request_hash(request: &DrawRequest, campaign: &str) -> String {
     let mut hasher = Sha256::new();
     let input = match &request.input {
@@ -205,7 +230,9 @@ fn request_hash(request: &DrawRequest, campaign: &str) -> String {
             format!("character\n{}\n{}\n{}\n{ranks}", c.name, c.race, c.class)
         }
     };
-    for part in [request.game.slug(), campaign, request.client_seed.as_str(), &input] {
+    let player = request.player.as_ref().map(|p| format!("player\n{}", p.id));
+    let parts = [request.game.slug(), campaign, request.client_seed.as_str(), &input];
+    for part in parts.into_iter().chain(player.as_deref()) {
         hasher.update((part.len() as u64).to_be_bytes());
         hasher.update(part.as_bytes());
     }
@@ -213,7 +240,7 @@ fn request_hash(request: &DrawRequest, campaign: &str) -> String {
 }
 
 /// The stored form of a draw just inserted, without reading it back.
-fn stored(draw: NewDraw, award: Award, seed_hash: String) -> StoredDraw {
+fn stored(draw: NewDraw, award: Award, seed_hash: String, player: Option<String>) -> StoredDraw {
     StoredDraw {
         id: draw.id,
         game: draw.game.slug().to_owned(),
@@ -229,6 +256,7 @@ fn stored(draw: NewDraw, award: Award, seed_hash: String) -> StoredDraw {
         served_by: draw.served_by,
         collided_nonces: draw.collided_nonces,
         request_hash: draw.idempotency.map(|i| i.request_hash),
+        player,
     }
 }
 
@@ -248,12 +276,17 @@ mod tests {
             client_seed: ClientSeed::parse("s").unwrap(),
             input: GameInput::None,
             idempotency_key: Some("k".into()),
+            player: None,
         };
         assert_eq!(
             request_hash(&plain, "attack"),
             "43a9219ac249cbc61b9d17f4479f6a43b48595788c1312e43112d352b3f3df3e"
         );
         assert_ne!(request_hash(&plain, "attack-2"), request_hash(&plain, "attack"), "the campaign counts");
+        let ann = DrawRequest { player: Some(Owner { id: 7, name: "Ann".into() }), ..plain.clone() };
+        let bob = DrawRequest { player: Some(Owner { id: 8, name: "Ann".into() }), ..plain.clone() };
+        assert_ne!(request_hash(&ann, "attack"), request_hash(&plain, "attack"), "the player counts");
+        assert_ne!(request_hash(&ann, "attack"), request_hash(&bob, "attack"), "by id");
         let ranks = [
             ("strength", 1),
             ("dexterity", 2),

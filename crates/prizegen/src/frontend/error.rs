@@ -6,6 +6,9 @@
 use super::campaigns::CampaignError;
 use super::clients::DependencyError;
 use super::draws::DrawError;
+use super::leaderboard::BoardError;
+use super::players::PlayerError;
+use super::players::passwords::HashError;
 use crate::server::ApiError;
 use crate::server::error::{Cause, LoggedCause};
 use crate::store::StoreError;
@@ -59,6 +62,7 @@ impl From<DrawError> for ApiError {
             DrawError::UnknownSequence(_) => ApiError::not_found("unknown_sequence", message),
             DrawError::AlreadyClaimed(_) => ApiError::conflict("already_submitted", message),
             DrawError::Exhausted => ApiError::conflict("exhausted", message),
+            DrawError::PlayerGone => ApiError::not_signed_in(message),
             DrawError::Dependency(e) => e.into(),
             DrawError::Store(e) => e.into(),
         }
@@ -83,6 +87,60 @@ impl From<CampaignError> for ApiError {
             CampaignError::Store(e) => e.into(),
         }
     }
+}
+
+impl From<PlayerError> for ApiError {
+    fn from(error: PlayerError) -> Self {
+        let message = error.to_string();
+        match error {
+            PlayerError::Invalid(fields) => ApiError::invalid_fields(fields),
+            PlayerError::WeakPassword(_) => ApiError::invalid("weak_password", message).on_field("password"),
+            PlayerError::NameTaken(_) => ApiError::conflict("name_taken", message).on_field("name"),
+            PlayerError::BadCredentials => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", message)
+            }
+            PlayerError::WrongPassword => ApiError::new(StatusCode::FORBIDDEN, "wrong_password", message),
+            PlayerError::RateLimited { retry_after_s } => {
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message)
+                    .retry_after(retry_after_s)
+            }
+            PlayerError::NotSignedIn => ApiError::not_signed_in(message),
+            PlayerError::Hash(HashError::Busy) => {
+                let busy = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message);
+                busy.retry_after(passwords_retry_s())
+            }
+            PlayerError::Hash(e @ HashError::Failed(_)) => ApiError::internal(e),
+            PlayerError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<BoardError> for ApiError {
+    fn from(error: BoardError) -> Self {
+        let message = error.to_string();
+        match error {
+            BoardError::UnknownGame(_) => ApiError::invalid("unknown_game", message).on_field("game"),
+            BoardError::UnknownCampaign(_) => {
+                ApiError::invalid("unknown_campaign", message).on_field("campaign")
+            }
+            BoardError::CampaignOfAnotherGame { .. } => {
+                ApiError::invalid("campaign_unavailable", message).on_field("campaign")
+            }
+            BoardError::BadCursor(_) => ApiError::bad_request("invalid_cursor", message),
+            BoardError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<BoardError> for PageError {
+    fn from(error: BoardError) -> Self {
+        ApiError::from(error).into()
+    }
+}
+
+/// How long a client is told to wait when every hashing slot is busy.
+fn passwords_retry_s() -> u64 {
+    super::players::passwords::QUEUE_WAIT.as_secs().max(1)
 }
 
 /// An error a page handler returns: the message page, with the status of the equivalent API
@@ -164,6 +222,12 @@ impl From<StoreError> for PageError {
 
 impl From<DrawError> for PageError {
     fn from(error: DrawError) -> Self {
+        ApiError::from(error).into()
+    }
+}
+
+impl From<PlayerError> for PageError {
+    fn from(error: PlayerError) -> Self {
         ApiError::from(error).into()
     }
 }

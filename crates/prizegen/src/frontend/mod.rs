@@ -4,7 +4,8 @@
 //! - [`router`]: every route of the pages and the API, declared once;
 //! - [`api`]: `/api/v1/...` JSON handlers; [`pages`]: server-rendered HTML;
 //! - the use cases both of them call: [`draws`] (one draw), [`sequences`] (prize-pool's
-//!   generate and claim), [`campaigns`] (the operator's campaign rules);
+//!   generate and claim), [`campaigns`] (the operator's campaign rules), [`players`]
+//!   (accounts, sessions, passwords), [`leaderboard`] (the ranked boards);
 //! - [`error`]: what each use case's error means over HTTP, as JSON or as a page;
 //! - [`calls`]: how each game is played over the internal contract; [`clients`]: the HTTP
 //!   clients of services 2–4; [`nonces`]: the current seed and nonce leasing;
@@ -19,8 +20,10 @@ pub mod clients;
 pub mod draws;
 pub mod error;
 pub mod forms;
+pub mod leaderboard;
 pub mod nonces;
 pub mod pages;
+pub mod players;
 pub mod router;
 pub mod sequences;
 mod state;

@@ -30,7 +30,15 @@ fn api_routes() -> Router<Arc<Frontend>> {
         .routes(routes!(api::sequences::one))
         .routes(routes!(api::sequences::claim))
         .routes(routes!(api::campaigns::list, api::campaigns::create))
-        .routes(routes!(api::campaigns::one, api::campaigns::update, api::campaigns::delete));
+        .routes(routes!(api::campaigns::one, api::campaigns::update, api::campaigns::delete))
+        .routes(routes!(api::players::register))
+        .routes(routes!(api::players::me, api::players::update_me, api::players::delete_me))
+        .routes(routes!(api::players::change_password))
+        .routes(routes!(api::players::my_draws))
+        .routes(routes!(api::players::profile))
+        .routes(routes!(api::players::sign_in))
+        .routes(routes!(api::players::sign_out))
+        .routes(routes!(api::leaderboard::show));
     with_openapi_document(routes, "/api/v1/openapi.json").route("/api/v1/{*rest}", any(api_not_found))
 }
 

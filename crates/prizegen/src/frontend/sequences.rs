@@ -3,7 +3,7 @@
 
 use super::Frontend;
 use super::calls::{self, Keys};
-use super::draws::{DrawError, check_campaign};
+use super::draws::{DrawError, Owner, check_campaign};
 use crate::server::RequestId;
 use crate::store::now_ms;
 use crate::store::{ClaimOutcome, NewClaim, NewSequence, SequenceOutcome, StoredDraw, StoredSequence};
@@ -62,10 +62,11 @@ pub async fn generate(
 }
 
 /// Claims a sequence: at most once, whatever the concurrency; the draw keeps the generation's
-/// fairness.
+/// fairness and belongs to the claiming player, if signed in.
 pub async fn claim(
     front: &Frontend,
     sequence: &str,
+    player: Option<&Owner>,
     request_id: &RequestId,
 ) -> Result<StoredDraw, DrawError> {
     let unknown = || DrawError::UnknownSequence(sequence.to_owned());
@@ -87,10 +88,12 @@ pub async fn claim(
         prize: decided.prize,
         frontend: front.identity.served_by(),
         rules: Some(decided.rules_by),
+        player_id: player.map(|p| p.id),
     };
     match front.store.claim_sequence(claim).await? {
         ClaimOutcome::Claimed(draw) => Ok(*draw),
         ClaimOutcome::AlreadyClaimed => Err(DrawError::AlreadyClaimed(sequence.to_owned())),
         ClaimOutcome::Unknown => Err(unknown()),
+        ClaimOutcome::PlayerGone => Err(DrawError::PlayerGone),
     }
 }

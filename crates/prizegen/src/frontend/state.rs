@@ -51,6 +51,8 @@ pub struct Frontend {
     pub operator: OperatorToken,
     /// The admin pages' signed sessions.
     pub sessions: Sessions,
+    /// Password hashing and the players' form key.
+    pub players: super::players::Players,
 }
 
 impl Frontend {
@@ -78,7 +80,8 @@ impl Frontend {
         if !operator.is_configured() {
             tracing::warn!("no PRIZEGEN_ADMIN_TOKEN: operator calls will be refused");
         }
-        Ok(Self { identity, store, deps, nonces, operator, sessions })
+        let players = super::players::Players::start(&store).await?;
+        Ok(Self { identity, store, deps, nonces, operator, sessions, players })
     }
 }
 

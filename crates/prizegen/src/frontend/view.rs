@@ -33,6 +33,9 @@ pub struct DrawBody {
     pub fairness: FairnessBody,
     /// `<impl>@<instance>` of each of the four services.
     pub served_by: ServedBy,
+    /// The player it belongs to (made while signed in); absent for an anonymous draw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub player: Option<String>,
 }
 
 /// A draw's fairness fields.
@@ -85,6 +88,7 @@ impl DrawBody {
                 collided_nonces: draw.collided_nonces,
             },
             served_by: draw.served_by,
+            player: draw.player,
         })
     }
 }

@@ -28,6 +28,8 @@ pub struct ApiError {
     pub fields: Vec<FieldError>,
     /// What failed underneath, for the log only.
     pub cause: Option<Cause>,
+    /// For 429 and a busy 503: seconds to wait, sent as `Retry-After`.
+    pub retry_after_s: Option<u64>,
 }
 
 pub use crate::Cause;
@@ -97,7 +99,15 @@ pub struct FieldDetail {
 impl ApiError {
     /// An error with a status, code and message.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), dependency: None, fields: Vec::new(), cause: None }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            dependency: None,
+            fields: Vec::new(),
+            cause: None,
+            retry_after_s: None,
+        }
     }
 
     /// The same error, with what failed underneath recorded for the log.
@@ -147,6 +157,17 @@ impl ApiError {
         )
     }
 
+    /// 401 for the players' calls: no session, or one that has ended; says how to get one.
+    pub fn not_signed_in(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "not_signed_in", message)
+    }
+
+    /// The same error, telling the client to wait `seconds` before retrying (`Retry-After`).
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after_s = Some(seconds);
+        self
+    }
+
     /// 503: a dependency is down or too slow; names it.
     pub fn unavailable(dependency: &'static str, message: impl Into<String>) -> Self {
         let error = Self::new(StatusCode::SERVICE_UNAVAILABLE, "dependency_unavailable", message);
@@ -173,6 +194,13 @@ impl IntoResponse for ApiError {
             fields,
         };
         let mut response = (self.status, axum::Json(ErrorResponse { error: detail })).into_response();
+        if let Some(seconds) = self.retry_after_s {
+            response.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
+        }
+        if self.status == StatusCode::UNAUTHORIZED && self.code == "not_signed_in" {
+            let challenge = http::HeaderValue::from_static("Bearer realm=\"prizegen players\"");
+            response.headers_mut().insert(http::header::WWW_AUTHENTICATE, challenge);
+        }
         if let Some(cause) = &self.cause {
             response.extensions_mut().insert(LoggedCause::of(cause.as_ref()));
         }

@@ -2,9 +2,12 @@
 //! concurrent claims wins, and the winner's draw is stored in the same transaction with the
 //! generation's seed and nonce.
 
+use super::draws::credit;
+use super::leaderboard::Credit;
 use super::rows::{Arg, FromRow, StoredRow, label, pence};
 use super::{Award, PrizeDraw, ServedBy, StoredDraw};
 use crate::contract::Instance;
+use prizegen_domain::games::Game;
 
 /// A claim about to be stored: the draw it makes, with the generation's fairness.
 #[derive(Clone, Debug)]
@@ -24,6 +27,8 @@ pub struct NewClaim {
     pub frontend: Instance,
     /// The rules instance that decided the prize.
     pub rules: Option<Instance>,
+    /// The signed-in player claiming it (the draw is theirs); `None`: anonymous.
+    pub player_id: Option<i64>,
 }
 
 /// What happened to a claim.
@@ -35,6 +40,8 @@ pub enum ClaimOutcome {
     AlreadyClaimed,
     /// No such sequence.
     Unknown,
+    /// The claiming player's account was deleted meanwhile.
+    PlayerGone,
 }
 
 /// The generation a claim's draw keeps: the columns `Generation::from_row` reads.
@@ -61,8 +68,19 @@ pub(super) const GENERATION: &str =
 pub(super) const INSERT_CLAIM_DRAW: &str =
     "INSERT INTO draws (id, game, campaign_id, created_at, seed_id, nonce,
          client_seed, result, prize_pence, prize_label, drawn_prize_pence, drawn_prize_label, served_by,
-         collided_nonces)
-     VALUES (?, 'prize-pool', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]')";
+         collided_nonces, player_id)
+     VALUES (?, 'prize-pool', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?)";
+/// A campaign's slug, for the leaderboard rows a claimed prize adds to. Arguments: its id.
+pub(super) const CAMPAIGN_SLUG: &str = "SELECT slug FROM campaigns WHERE id = ?";
+
+/// A row of [`CAMPAIGN_SLUG`].
+pub(super) struct Slug(pub(super) String);
+
+impl FromRow for Slug {
+    fn from_row<R: StoredRow>(row: &R) -> Result<Self, R::Error> {
+        Ok(Self(row.text("slug")?))
+    }
+}
 
 /// What a claimed sequence's draw keeps from its generation.
 pub(super) struct Generation {
@@ -112,7 +130,7 @@ impl NewClaim {
         generation: &'a Generation,
         award: &'a Award,
         served_by: String,
-    ) -> [Arg<'a>; 12] {
+    ) -> [Arg<'a>; 13] {
         [
             self.draw_id.as_str().into(),
             generation.campaign_id.into(),
@@ -126,7 +144,18 @@ impl NewClaim {
             pence(award.downgraded_from.as_ref()),
             label(award.downgraded_from.as_ref()),
             served_by.into(),
+            self.player_id.into(),
         ]
+    }
+
+    /// Whether the claim's prize adds to a player's boards (then the campaign's slug is needed).
+    pub(super) fn credits(&self, award: &Award) -> bool {
+        self.player_id.is_some() && award.prize.as_ref().is_some_and(|p| p.amount_pence.0 > 0)
+    }
+
+    /// What the claim's prize adds to its player's boards, in campaign `campaign`.
+    pub(super) fn credit<'a>(&'a self, campaign: &'a str, award: &Award) -> Option<Credit<'a>> {
+        credit(self.player_id, Game::PrizePool, campaign, &self.draw_id, self.created_at_ms, award)
     }
 }
 
@@ -152,6 +181,7 @@ mod tests {
             prize: PrizeDraw::default(),
             frontend: Instance::new("0.2.0", "b"),
             rules: None,
+            player_id: Some(6),
         };
         assert_eq!(claim.claim_args(), [Arg::Int(Some(9)), "0190-claim".into(), "aB3".into()]);
         let served_by = claim.served_by_json(&generation).unwrap();
@@ -165,5 +195,10 @@ mod tests {
             [Arg::Int(Some(4)), Arg::Int(Some(9)), Arg::Int(Some(2)), Arg::Int(Some(8)), "c".into()]
         );
         assert_eq!(args[7..9], [Arg::Int(Some(500)), "£5".into()]);
+        assert_eq!(args[12], Arg::Int(Some(6)), "player_id");
+        assert!(claim.credits(&award));
+        let credit = claim.credit("pool", &award).unwrap();
+        assert_eq!((credit.player_id, credit.amount_pence, credit.campaign), (6, 500, "pool"));
+        assert!(!claim.credits(&Award::default()), "no prize, no credit");
     }
 }

@@ -5,7 +5,7 @@
 //! (SQLite names the columns, the servers name the constraint); what that means for each kind of
 //! write is written here, once, as [`Answer`].
 
-use super::{CampaignWrite, InsertOutcome, SequenceOutcome};
+use super::{CampaignWrite, ClaimOutcome, InsertOutcome, Registration, SequenceOutcome};
 
 /// A constraint that a write may break as part of normal operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,7 +20,10 @@ pub(super) enum Constraint {
     SequenceTaken,
     /// Another campaign has the slug.
     CampaignSlug,
-    /// A foreign key: deleting a campaign that draws or sequences still refer to.
+    /// Another player has the name, in some case.
+    PlayerName,
+    /// A foreign key: deleting a campaign that draws or sequences still refer to, or a draw
+    /// for a player whose account was deleted meanwhile.
     ForeignKey,
 }
 
@@ -36,8 +39,23 @@ impl Answer for InsertOutcome {
             Constraint::DrawUniqueKey => Some(Self::UniqueKeyTaken),
             Constraint::DrawGlobalKey => Some(Self::GlobalKeyTaken),
             Constraint::IdempotencyKey => Some(Self::IdempotencyKeyTaken),
+            // The campaign and seed were checked in the same transaction: only the player can
+            // have gone.
+            Constraint::ForeignKey => Some(Self::PlayerGone),
             _ => None,
         }
+    }
+}
+
+impl Answer for ClaimOutcome {
+    fn answer(broken: Constraint) -> Option<Self> {
+        (broken == Constraint::ForeignKey).then_some(Self::PlayerGone)
+    }
+}
+
+impl Answer for Registration {
+    fn answer(broken: Constraint) -> Option<Self> {
+        (broken == Constraint::PlayerName).then_some(Self::NameTaken)
     }
 }
 
@@ -71,12 +89,17 @@ mod tests {
             (Constraint::IdempotencyKey, Some(Draw::IdempotencyKeyTaken), None, None),
             (Constraint::SequenceTaken, None, Some(Sequence::Taken), None),
             (Constraint::CampaignSlug, None, None, Some(Campaign::SlugTaken)),
-            (Constraint::ForeignKey, None, None, Some(Campaign::HasDraws)),
+            (Constraint::PlayerName, None, None, None),
+            (Constraint::ForeignKey, Some(Draw::PlayerGone), None, Some(Campaign::HasDraws)),
         ];
         for (broken, draw, sequence, campaign) in table {
             assert_eq!(Draw::answer(broken), draw, "a draw's insert, {broken:?}");
             assert_eq!(Sequence::answer(broken), sequence, "a sequence's insert, {broken:?}");
             assert_eq!(Campaign::answer(broken), campaign, "a campaign write, {broken:?}");
+            let registration = (broken == Constraint::PlayerName).then_some(Registration::NameTaken);
+            assert_eq!(Registration::answer(broken), registration, "a registration, {broken:?}");
+            let claim = (broken == Constraint::ForeignKey).then_some(ClaimOutcome::PlayerGone);
+            assert_eq!(ClaimOutcome::answer(broken), claim, "a claim, {broken:?}");
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Draws: what is stored for each one, how it is found again, and what can happen to an insert.
 
+use super::leaderboard::Credit;
 use super::rows::{Arg, FromRow, StoredRow, label, pence};
 use super::{Award, PrizeDraw, ServedBy, StoreError};
 use prizegen_domain::games::Game;
@@ -36,6 +37,8 @@ pub struct NewDraw {
     pub idempotency: Option<Idempotency>,
     /// Nonces drawn before this one whose outcome collided with an existing draw.
     pub collided_nonces: Vec<u64>,
+    /// The signed-in player it belongs to; `None` for an anonymous draw.
+    pub player_id: Option<i64>,
 }
 
 /// An `Idempotency-Key` and the request it was first used with.
@@ -62,6 +65,8 @@ pub enum InsertOutcome {
     SeedNotCurrent,
     /// The campaign does not exist, is inactive, or is for another game.
     CampaignUnavailable,
+    /// The player's account was deleted while the draw was being made.
+    PlayerGone,
 }
 
 /// A stored draw, with its seed's public parts.
@@ -95,6 +100,8 @@ pub struct StoredDraw {
     pub collided_nonces: Vec<u64>,
     /// Hash of the request, when made with an idempotency key.
     pub request_hash: Option<String>,
+    /// The name of the player it belongs to, if any.
+    pub player: Option<String>,
 }
 
 /// Which draws to list.
@@ -104,6 +111,12 @@ pub struct DrawFilter {
     pub game: Option<Game>,
     /// Only this campaign (slug).
     pub campaign: Option<String>,
+    /// Only this player's.
+    pub player_id: Option<i64>,
+    /// Only those older than this draw (by id, which is time-ordered): the next page.
+    pub before: Option<String>,
+    /// Only those that won a prize.
+    pub won: bool,
     /// At most this many.
     pub limit: u32,
 }
@@ -115,8 +128,9 @@ macro_rules! select_draws {
         "SELECT d.id, d.game, c.slug, d.created_at, s.seed_hash,
             CASE WHEN s.revealed_at IS NOT NULL THEN s.server_seed END AS server_seed, d.client_seed,
             d.nonce, d.result, d.prize_pence, d.prize_label, d.drawn_prize_pence, d.drawn_prize_label,
-            d.served_by, d.collided_nonces, d.request_hash
-        FROM draws d JOIN campaigns c ON c.id = d.campaign_id JOIN server_seeds s ON s.id = d.seed_id"
+            d.served_by, d.collided_nonces, d.request_hash, p.name AS player
+        FROM draws d JOIN campaigns c ON c.id = d.campaign_id JOIN server_seeds s ON s.id = d.seed_id
+            LEFT JOIN players p ON p.id = d.player_id"
     };
 }
 
@@ -128,15 +142,19 @@ pub(super) const DRAW_BY_IDEMPOTENCY_KEY: &str = concat!(select_draws!(), " WHER
 /// A new draw. Arguments: [`EncodedDraw::insert_args`].
 pub(super) const INSERT_DRAW: &str = "INSERT INTO draws (id, game, campaign_id, created_at, seed_id, nonce,
          client_seed, result, prize_pence, prize_label, drawn_prize_pence, drawn_prize_label, served_by,
-         unique_key, global_key, idempotency_key, request_hash, collided_nonces)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+         unique_key, global_key, idempotency_key, request_hash, collided_nonces, player_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 impl DrawFilter {
     /// The SELECT listing these draws, newest first, and its arguments: one statement per
     /// filter shape, so that each uses its index.
     pub(super) fn query(self) -> (String, Vec<Arg<'static>>) {
         let mut sql = String::from(concat!(select_draws!(), " WHERE 1 = 1"));
-        let mut args = Vec::with_capacity(3);
+        let mut args = Vec::with_capacity(5);
+        if let Some(player_id) = self.player_id {
+            sql.push_str(" AND d.player_id = ?");
+            args.push(player_id.into());
+        }
         if let Some(game) = self.game {
             sql.push_str(" AND d.game = ?");
             args.push(game.slug().into());
@@ -144,6 +162,13 @@ impl DrawFilter {
         if let Some(campaign) = self.campaign {
             sql.push_str(" AND c.slug = ?");
             args.push(campaign.into());
+        }
+        if let Some(before) = self.before {
+            sql.push_str(" AND d.id < ?");
+            args.push(before.into());
+        }
+        if self.won {
+            sql.push_str(" AND d.prize_pence > 0");
         }
         sql.push_str(" ORDER BY d.id DESC LIMIT ?");
         args.push(i64::from(self.limit).into());
@@ -169,6 +194,7 @@ impl FromRow for StoredDraw {
             served_by: row.json("served_by")?,
             collided_nonces: row.json("collided_nonces")?,
             request_hash: row.maybe_text("request_hash")?,
+            player: row.maybe_text("player")?,
         })
     }
 }
@@ -196,7 +222,7 @@ impl EncodedDraw {
     }
 
     /// [`INSERT_DRAW`]'s arguments: the draw in campaign `campaign_id`, awarded `award`.
-    pub(super) fn insert_args<'a>(&'a self, campaign_id: i64, award: &'a Award) -> [Arg<'a>; 18] {
+    pub(super) fn insert_args<'a>(&'a self, campaign_id: i64, award: &'a Award) -> [Arg<'a>; 19] {
         let draw = &self.draw;
         let idempotency = draw.idempotency.as_ref();
         [
@@ -218,8 +244,41 @@ impl EncodedDraw {
             idempotency.map(|i| i.key.as_str()).into(),
             idempotency.map(|i| i.request_hash.as_str()).into(),
             self.collided_nonces.as_str().into(),
+            draw.player_id.into(),
         ]
     }
+
+    /// What the draw's prize adds to its player's boards: nothing without a player or a prize.
+    pub(super) fn credit<'a>(&'a self, award: &Award) -> Option<Credit<'a>> {
+        credit(
+            self.draw.player_id,
+            self.draw.game,
+            &self.draw.campaign,
+            &self.draw.id,
+            self.draw.created_at_ms,
+            award,
+        )
+    }
+}
+
+/// What a prize adds to its player's boards: nothing without a player, or for no prize.
+pub(super) fn credit<'a>(
+    player_id: Option<i64>,
+    game: Game,
+    campaign: &'a str,
+    draw_id: &'a str,
+    at_ms: i64,
+    award: &Award,
+) -> Option<Credit<'a>> {
+    let amount_pence = award.prize.as_ref().map_or(0, |p| p.amount_pence.0 as i64);
+    (amount_pence > 0).then_some(Credit {
+        player_id: player_id?,
+        game,
+        campaign,
+        draw_id,
+        at_ms,
+        amount_pence,
+    })
 }
 
 #[cfg(test)]
@@ -245,6 +304,7 @@ mod tests {
             global_key: None,
             idempotency: Some(Idempotency { key: "k".into(), request_hash: "h".into() }),
             collided_nonces: vec![40],
+            player_id: Some(12),
         }
     }
 
@@ -260,6 +320,7 @@ mod tests {
         assert_eq!(args[8..12], [Arg::Int(Some(1_000)), "£10".into(), Arg::Int(None), Arg::Text(None)]);
         assert_eq!(args[13..17], ["12345678".into(), Arg::Text(None), "k".into(), "h".into()]);
         assert_eq!(args[17], "[40]".into(), "collided nonces, as JSON");
+        assert_eq!(args[18], Arg::Int(Some(12)), "player_id");
         assert!(matches!(&args[12], Arg::Text(Some(json)) if json.contains("\"frontend\":\"0.1.0@fe\"")));
         let too_far = EncodedDraw::new(NewDraw { nonce: u64::MAX, ..draw() }).err();
         assert!(matches!(too_far, Some(StoreError::Unexpected(_))), "refused before any write");
@@ -271,6 +332,7 @@ mod tests {
             "id 0190-draw | game attack | slug gig | created_at 17 | seed_hash hash | server_seed NULL
             | client_seed client | nonce 41 | result {} | prize_pence 500 | prize_label £5
             | drawn_prize_pence NULL | drawn_prize_label NULL | collided_nonces [3,4] | request_hash NULL
+            | player Ann
             | served_by {\"frontend\":\"0.1.0@fe\",\"letters\":null,\"numbers\":\"v2@n\",\"rules\":null}",
         );
         let stored = StoredDraw::from_row(&row).unwrap();
@@ -279,6 +341,7 @@ mod tests {
         assert_eq!((stored.downgraded_from, stored.server_seed, stored.request_hash), (None, None, None));
         assert_eq!(stored.served_by.numbers, Some(Instance::new("v2", "n")));
         assert_eq!(stored.collided_nonces, [3, 4]);
+        assert_eq!(stored.player.as_deref(), Some("Ann"));
         row.assert_selected(DRAW_BY_ID);
         let mut columns = row.columns.clone();
         columns.insert("served_by".into(), Some("nope".into()));
@@ -288,13 +351,23 @@ mod tests {
 
     #[test]
     fn each_filter_shape_binds_what_it_names() {
-        let all = DrawFilter { game: None, campaign: None, limit: 5 };
+        let all = DrawFilter { limit: 5, ..DrawFilter::default() };
         let (sql, args) = all.query();
         assert!(sql.ends_with("WHERE 1 = 1 ORDER BY d.id DESC LIMIT ?"));
         assert_eq!(args, [Arg::Int(Some(5))]);
-        let both = DrawFilter { game: Some(Game::Attack), campaign: Some("gig".into()), limit: 9 };
+        let both = DrawFilter {
+            game: Some(Game::Attack),
+            campaign: Some("gig".into()),
+            limit: 9,
+            ..DrawFilter::default()
+        };
         let (sql, args) = both.query();
         assert!(sql.ends_with("AND d.game = ? AND c.slug = ? ORDER BY d.id DESC LIMIT ?"));
         assert_eq!(args, ["attack".into(), "gig".into(), Arg::Int(Some(9))]);
+        let page =
+            DrawFilter { player_id: Some(4), before: Some("0190".into()), limit: 2, ..DrawFilter::default() };
+        let (sql, args) = page.query();
+        assert!(sql.ends_with("AND d.player_id = ? AND d.id < ? ORDER BY d.id DESC LIMIT ?"));
+        assert_eq!(args, [Arg::Int(Some(4)), "0190".into(), Arg::Int(Some(2))]);
     }
 }

@@ -25,11 +25,12 @@ macro_rules! migrations {
 }
 
 /// SQLite's migrations, in order.
-pub(super) const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_init.sql");
+pub(super) const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_init.sql", 2 => "0002_players.sql");
 /// PostgreSQL's migrations, in order.
-pub(super) const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_init.sql");
+pub(super) const POSTGRES: &[Migration] =
+    migrations!("postgres": 1 => "0001_init.sql", 2 => "0002_players.sql");
 /// MySQL/MariaDB's migrations, in order.
-pub(super) const MYSQL: &[Migration] = migrations!("mysql": 1 => "0001_init.sql");
+pub(super) const MYSQL: &[Migration] = migrations!("mysql": 1 => "0001_init.sql", 2 => "0002_players.sql");
 
 /// The highest version a database has recorded; 0 for a new one.
 pub(super) const APPLIED_VERSION: &str = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
@@ -71,6 +72,7 @@ mod tests {
         assert_eq!(versions(pending(THREE, 0)), [1, 2, 3], "a new database gets everything");
         assert_eq!(versions(pending(THREE, 1)), [2, 3]);
         assert!(pending(THREE, 3).next().is_none(), "an up-to-date database gets nothing");
-        assert!(pending(SQLITE, 1).next().is_none(), "databases at version 1 are not migrated again");
+        assert!(pending(SQLITE, 2).next().is_none(), "databases at version 2 are not migrated again");
+        assert_eq!(versions(pending(SQLITE, 1)), [2], "a version-1 database gets the players");
     }
 }

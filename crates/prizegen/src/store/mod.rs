@@ -27,7 +27,9 @@ mod claims;
 mod constraints;
 mod draws;
 mod error;
+mod leaderboard;
 mod migrations;
+mod players;
 mod rows;
 mod seeds;
 mod sequences;
@@ -42,6 +44,11 @@ pub use campaigns::{Campaign, CampaignFields, CampaignWrite};
 pub use claims::{ClaimOutcome, NewClaim};
 pub use draws::{DrawFilter, Idempotency, InsertOutcome, NewDraw, StoredDraw};
 pub use error::{Cause, StoreError};
+pub use leaderboard::{Board, Period, Position, Scope, Standing};
+pub use players::{
+    ATTEMPTS_PER_MINUTE, AttemptSlot, GameTotals, NewPlayer, NewSession, PlayerRecord, Registration,
+    SessionPlayer,
+};
 pub use seeds::{Rotation, SeedRecord};
 pub use sequences::{NewSequence, SequenceOutcome, StoredSequence};
 pub use served_by::ServedBy;
@@ -193,6 +200,111 @@ impl Store {
     /// Recent draws, newest first.
     pub async fn recent_draws(&self, filter: DrawFilter) -> Result<Vec<StoredDraw>, StoreError> {
         backend!(self.recent_draws(filter))
+    }
+
+    /// Registers a player; the name must be free in any case.
+    pub async fn register_player(&self, player: NewPlayer) -> Result<Registration, StoreError> {
+        backend!(self.register_player(player))
+    }
+
+    /// A player by their name's key (its lower-case form).
+    pub async fn player_by_name(&self, name_key: &str) -> Result<Option<PlayerRecord>, StoreError> {
+        if unstorable(name_key) {
+            return Ok(None);
+        }
+        backend!(self.player_by_name(name_key))
+    }
+
+    /// A player by id.
+    pub async fn player_by_id(&self, id: i64) -> Result<Option<PlayerRecord>, StoreError> {
+        backend!(self.player_by_id(id))
+    }
+
+    /// Replaces a player's password hash if it is still `old` (a concurrent change wins); with
+    /// `keep`, also ends every other session of theirs, in the same transaction. Whether it was
+    /// replaced.
+    pub async fn set_password_hash(
+        &self,
+        id: i64,
+        new: String,
+        old: String,
+        keep: Option<String>,
+    ) -> Result<bool, StoreError> {
+        backend!(self.set_password_hash(id, new, old, keep))
+    }
+
+    /// Sets or clears a player's default client seed.
+    pub async fn set_client_seed(&self, id: i64, seed: Option<String>) -> Result<(), StoreError> {
+        backend!(self.set_client_seed(id, seed))
+    }
+
+    /// Deletes an account in one transaction: its draws stay, anonymised; its boards and
+    /// sessions go; its name becomes free. Whether it existed.
+    pub async fn delete_player(&self, id: i64) -> Result<bool, StoreError> {
+        backend!(self.delete_player(id))
+    }
+
+    /// Stores a new session.
+    pub async fn insert_session(&self, session: NewSession) -> Result<(), StoreError> {
+        backend!(self.insert_session(session))
+    }
+
+    /// The player of a live session, by the hash of its token.
+    pub async fn session_player(
+        &self,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> Result<Option<SessionPlayer>, StoreError> {
+        if unstorable(token_hash) {
+            return Ok(None);
+        }
+        backend!(self.session_player(token_hash, now_ms))
+    }
+
+    /// Ends a session. Whether it was live.
+    pub async fn delete_session(&self, token_hash: &str) -> Result<bool, StoreError> {
+        backend!(self.delete_session(token_hash))
+    }
+
+    /// Takes a sign-in attempt from each slot, all or none: `false` if one is used up.
+    pub async fn take_attempts(&self, slots: Vec<AttemptSlot>) -> Result<bool, StoreError> {
+        backend!(self.take_attempts(slots))
+    }
+
+    /// Gives back an attempt of each slot (the sign-in succeeded).
+    pub async fn return_attempts(&self, slots: Vec<AttemptSlot>) -> Result<(), StoreError> {
+        backend!(self.return_attempts(slots))
+    }
+
+    /// A player's draws, prizes and winnings per game, in game order.
+    pub async fn player_totals(&self, id: i64) -> Result<Vec<GameTotals>, StoreError> {
+        backend!(self.player_totals(id))
+    }
+
+    /// A board's entries after `after` (from the top without), ranked.
+    pub async fn standings(
+        &self,
+        board: Board,
+        after: Option<Position>,
+        limit: u32,
+    ) -> Result<Vec<Standing>, StoreError> {
+        backend!(self.standings(board, after, limit))
+    }
+
+    /// A player's entry on a board with up to `span` entries above and below it; empty if the
+    /// player has none there.
+    pub async fn standings_around(
+        &self,
+        board: Board,
+        player_id: i64,
+        span: u32,
+    ) -> Result<Vec<Standing>, StoreError> {
+        backend!(self.standings_around(board, player_id, span))
+    }
+
+    /// A secret the replicas share, by name: `candidate` becomes it if there is none yet.
+    pub async fn site_key(&self, name: &str, candidate: String) -> Result<String, StoreError> {
+        backend!(self.site_key(name, candidate))
     }
 
     /// Whether the database answers.

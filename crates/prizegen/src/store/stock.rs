@@ -23,7 +23,7 @@ pub struct PrizeDraw {
 }
 
 /// What a draw was awarded.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Award {
     /// The prize paid.
     pub prize: Option<Prize>,

@@ -210,6 +210,7 @@ async fn a_taken_account_number_is_drawn_again_with_the_next_nonce() {
         global_key: None,
         idempotency: None,
         collided_nonces: Vec::new(),
+        player_id: None,
     };
     assert!(matches!(store.insert_draw(blocker).await.unwrap(), prizegen::store::InsertOutcome::Inserted(_)));
 

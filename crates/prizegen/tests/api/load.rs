@@ -32,8 +32,8 @@ async fn every_request_counted_and_stored() {
     let store = prizegen::store::Store::open(&app.database, crate::support::sql_options()).await.unwrap();
     let filter = prizegen::store::DrawFilter {
         game: Some(prizegen_domain::games::Game::SpyMission),
-        campaign: None,
         limit: 1000,
+        ..Default::default()
     };
     assert_eq!(
         store.recent_draws(filter).await.unwrap().len(),

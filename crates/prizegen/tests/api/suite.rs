@@ -10,6 +10,7 @@ mod games;
 mod load;
 mod operations;
 mod pages;
+mod players;
 mod prize_pool;
 mod replicas;
 mod resilience;

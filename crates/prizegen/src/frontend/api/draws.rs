@@ -3,9 +3,10 @@
 use super::ApiQuery;
 use super::schemas::NewDraw;
 use crate::frontend::Frontend;
+use crate::frontend::auth::MaybePlayer;
 use crate::frontend::calls;
 use crate::frontend::campaigns::valid_slug;
-use crate::frontend::draws::{self, DrawError, DrawRequest};
+use crate::frontend::draws::{self, DrawError, DrawRequest, Owner};
 use crate::frontend::view::DrawBody;
 use crate::server::error::ErrorResponse;
 use crate::server::{ApiError, ApiJson, RequestId};
@@ -62,6 +63,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     operation_id = "createDraw",
     path = "/api/v1/draws",
     request_body = NewDraw,
+    security((), ("player" = [])),
     params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = r"^[!-~]+$",
         description = "Makes the request safe to repeat: a request with a key used before answers with the draw \
         made then (`Idempotent-Replayed: true`), never a second draw; the same key with another body is refused \
@@ -79,6 +81,8 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
                 description = "The draw just made.")))),
         (status = 400, description = "The body is not JSON (`invalid_json`), or `Idempotency-Key` is not 1–255 \
             visible ASCII characters (`invalid_idempotency_key`).", body = ErrorResponse),
+        (status = 401, description = "An `Authorization` header that is not a live player session \
+            (`not_signed_in`): without one the draw is anonymous.", body = ErrorResponse),
         (status = 409, description = "A character's name is taken (`name_taken`), or no unique account number \
             was found (`exhausted`).", body = ErrorResponse),
         (status = 422, description = "A field is invalid (`invalid_field`, `unknown_game`, \
@@ -93,6 +97,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 pub async fn create(
     State(front): State<Arc<Frontend>>,
     Extension(request_id): Extension<RequestId>,
+    MaybePlayer(player): MaybePlayer,
     headers: HeaderMap,
     ApiJson(body): ApiJson<CreateDraw>,
 ) -> Result<Response, ApiError> {
@@ -100,7 +105,9 @@ pub async fn create(
         .game
         .parse()
         .map_err(|e: prizegen_domain::games::UnknownGame| ApiError::invalid("unknown_game", e.to_string()))?;
-    let client_seed = ClientSeed::parse(body.client_seed.unwrap_or_default())
+    // A signed-in player's default seed, when the request names none.
+    let seed = body.client_seed.or_else(|| player.as_ref().and_then(|p| p.client_seed.clone()));
+    let client_seed = ClientSeed::parse(seed.unwrap_or_default())
         .map_err(|e| ApiError::invalid("invalid_client_seed", e.to_string()))?;
     let input = calls::parse_input(game, body.input.as_ref()).map_err(DrawError::InvalidInput)?;
     let request = DrawRequest {
@@ -109,6 +116,7 @@ pub async fn create(
         client_seed,
         input,
         idempotency_key: idempotency_key(&headers)?,
+        player: player.as_ref().map(Owner::from),
     };
     let created = draws::create(&front, request, &request_id).await?;
     let location = format!("/api/v1/draws/{}", created.draw.id);
@@ -159,7 +167,7 @@ pub struct ListQuery {
     limit: Option<u32>,
 }
 
-fn game_filter() -> utoipa::openapi::Object {
+pub(super) fn game_filter() -> utoipa::openapi::Object {
     let games = prizegen_domain::games::Game::ALL.map(prizegen_domain::games::Game::slug);
     utoipa::openapi::ObjectBuilder::new()
         .schema_type(utoipa::openapi::Type::String)
@@ -204,7 +212,7 @@ pub async fn list(
         let error = ApiError::invalid("invalid_campaign", "campaign is a campaign's slug");
         return Err(error.on_field("campaign"));
     }
-    let filter = DrawFilter { game, campaign: query.campaign, limit };
+    let filter = DrawFilter { game, campaign: query.campaign, limit, ..DrawFilter::default() };
     let stored = front.store.recent_draws(filter).await?;
     let draws = stored.into_iter().map(body_of).collect::<Result<_, _>>()?;
     Ok(Json(DrawList { draws }))

@@ -6,6 +6,8 @@ pub mod campaigns;
 pub mod draws;
 pub mod fairness;
 pub mod games;
+pub mod leaderboard;
+pub mod players;
 mod schemas;
 pub mod sequences;
 
@@ -22,9 +24,11 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "prizegen public API",
-        description = "Draws, games, fairness and campaigns. Every error is `{\"error\": {\"code\", \"message\"}}` \
-                       (`Error`), with the status it says. Operator calls take `Authorization: Bearer \
-                       <PRIZEGEN_ADMIN_TOKEN>`.",
+        description = "Draws, games, fairness, campaigns, players and the leaderboard. Every error is \
+                       `{\"error\": {\"code\", \"message\"}}` (`Error`), with the status it says. Operator calls \
+                       take `Authorization: Bearer <PRIZEGEN_ADMIN_TOKEN>`; a player's calls take \
+                       `Authorization: Bearer <token>` from `POST /api/v1/sessions`, and a draw made with it is \
+                       theirs.",
         version = env!("CARGO_PKG_VERSION"),
     ),
     modifiers(&OperatorToken),
@@ -51,6 +55,11 @@ impl Modify for OperatorToken {
             .build();
         let components = doc.components.get_or_insert_with(Default::default);
         components.add_security_scheme("operator", SecurityScheme::Http(scheme));
+        let player = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some("A player's session token, from `POST /api/v1/sessions`."))
+            .build();
+        components.add_security_scheme("player", SecurityScheme::Http(player));
     }
 }
 

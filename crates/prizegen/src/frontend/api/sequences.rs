@@ -3,6 +3,8 @@
 
 use super::schemas::NewSequence;
 use crate::frontend::Frontend;
+use crate::frontend::auth::MaybePlayer;
+use crate::frontend::draws::Owner;
 use crate::frontend::sequences;
 use crate::frontend::view::{DrawBody, rfc3339};
 use crate::server::error::ErrorResponse;
@@ -84,6 +86,7 @@ impl From<StoredSequence> for SequenceBody {
     operation_id = "generateSequence",
     path = "/api/v1/prize-pool/sequences",
     request_body = NewSequence,
+    security((), ("player" = [])),
     responses(
         (status = 201, description = "Generated and stored; claim it to see what it wins.", body = SequenceBody,
             headers(("Location" = String, description = "`/api/v1/prize-pool/sequences/{sequence}`.")),
@@ -93,6 +96,8 @@ impl From<StoredSequence> for SequenceBody {
                 ("getSequence" = (operation_id = "getSequence", parameters(("sequence" = "$response.body#/sequence")),
                     description = "The sequence and whether it was claimed.")),
             )),
+        (status = 401, description = "An `Authorization` header that is not a live player session \
+            (`not_signed_in`).", body = ErrorResponse),
         (status = 409, description = "No new sequence was found (`exhausted`).", body = ErrorResponse),
         (status = 422, description = "An invalid field (`invalid_field`, `invalid_client_seed`); the campaign does \
             not exist (`unknown_campaign`) or does not take prize-pool draws (`campaign_unavailable`).",
@@ -104,9 +109,12 @@ impl From<StoredSequence> for SequenceBody {
 pub async fn generate(
     State(front): State<Arc<Frontend>>,
     Extension(request_id): Extension<RequestId>,
+    MaybePlayer(player): MaybePlayer,
     ApiJson(body): ApiJson<Generate>,
 ) -> Result<Response, ApiError> {
-    let client_seed = ClientSeed::parse(body.client_seed.unwrap_or_default())
+    // A signed-in player's default seed, when the request names none.
+    let seed = body.client_seed.or_else(|| player.and_then(|p| p.client_seed));
+    let client_seed = ClientSeed::parse(seed.unwrap_or_default())
         .map_err(|e| ApiError::invalid("invalid_client_seed", e.to_string()))?;
     let sequence = sequences::generate(&front, body.campaign, client_seed, &request_id).await?;
     let location = format!("/api/v1/prize-pool/sequences/{}", sequence.sequence);
@@ -143,12 +151,15 @@ pub async fn one(
     tag = "prize_pool",
     operation_id = "claimSequence",
     path = "/api/v1/prize-pool/sequences/{sequence}/claim",
+    security((), ("player" = [])),
     params(("sequence" = String, Path, pattern = r"^[A-Za-z0-9]{20}$", description = "The 20 characters.")),
     responses(
         (status = 200, description = "The claim's draw: what the sequence wins. Its `fairness` is the \
             generation's.", body = DrawBody,
             links(("getDraw" = (operation_id = "getDraw", parameters(("id" = "$response.body#/id")),
                 description = "The claim's draw.")))),
+        (status = 401, description = "An `Authorization` header that is not a live player session \
+            (`not_signed_in`): without one the claim's draw is anonymous.", body = ErrorResponse),
         (status = 404, description = "No such sequence (`unknown_sequence`).", body = ErrorResponse),
         (status = 409, description = "It was claimed before (`already_submitted`): a sequence is claimed once, \
             whatever the concurrency.", body = ErrorResponse),
@@ -159,8 +170,10 @@ pub async fn one(
 pub async fn claim(
     State(front): State<Arc<Frontend>>,
     Extension(request_id): Extension<RequestId>,
+    MaybePlayer(player): MaybePlayer,
     Path(sequence): Path<String>,
 ) -> Result<Json<DrawBody>, ApiError> {
-    let draw = sequences::claim(&front, &sequence, &request_id).await?;
+    let owner = player.as_ref().map(Owner::from);
+    let draw = sequences::claim(&front, &sequence, owner.as_ref(), &request_id).await?;
     Ok(Json(DrawBody::from_stored(draw).map_err(ApiError::internal)?))
 }

@@ -68,7 +68,7 @@ pub(super) async fn game_page(front: &Frontend, game: Game, state: PageState) ->
         Some(campaign) if campaign.game == game.slug() => campaign,
         _ => return Err(PageError::not_found(format!("There is no {game} campaign {slug:?}."))),
     };
-    let filter = DrawFilter { game: Some(game), campaign: Some(slug), limit: 10 };
+    let filter = DrawFilter { game: Some(game), campaign: Some(slug), limit: 10, ..DrawFilter::default() };
     let recent = front.store.recent_draws(filter).await?;
     let footer = Footer::new(front, state.draw.as_ref().or(recent.first()));
     let (odds, odds_note) = odds(front, game).await;

@@ -94,7 +94,8 @@ pub async fn draw(
         }
     };
     let idempotency_key = Some(form.idempotency_key.clone()).filter(|k| (1..=255).contains(&k.len()));
-    let request = DrawRequest { game, campaign: campaign.clone(), client_seed, input, idempotency_key };
+    let request =
+        DrawRequest { game, campaign: campaign.clone(), client_seed, input, idempotency_key, player: None };
     match draws::create(&front, request, &request_id).await {
         Ok(created) => Ok(Redirect::to(&format!("/draws/{}", created.draw.id)).into_response()),
         Err(e) => {

@@ -67,7 +67,7 @@ pub async fn claim(
     Extension(request_id): Extension<RequestId>,
     PageForm(form): PageForm<ClaimForm>,
 ) -> Result<Response, PageError> {
-    match sequences::claim(&front, &form.sequence, &request_id).await {
+    match sequences::claim(&front, &form.sequence, None, &request_id).await {
         Ok(draw) => Ok(Redirect::to(&format!("/draws/{}", draw.id)).into_response()),
         Err(e) => {
             let stored = front.store.sequence(&form.sequence).await.ok().flatten();

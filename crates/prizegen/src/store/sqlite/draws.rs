@@ -56,6 +56,9 @@ impl SqliteStore {
                 // A UNIQUE violation here is an error, so the job's savepoint also undoes the
                 // budget spent above; `settle` reads it as the answer it is.
                 execute(conn, INSERT_DRAW, &new.insert_args(campaign_id, &award))?;
+                if let Some(credit) = new.credit(&award) {
+                    super::players::credit(conn, &credit)?;
+                }
                 Ok(InsertOutcome::Inserted(award))
             })
             .await?;

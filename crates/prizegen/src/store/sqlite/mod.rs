@@ -11,6 +11,7 @@
 mod campaigns;
 mod draws;
 mod migrate;
+mod players;
 mod rows;
 mod seeds;
 mod sequences;
@@ -139,6 +140,7 @@ fn constraint(error: &rusqlite::Error) -> Option<Constraint> {
                 "draws.idempotency_key" => Some(Constraint::IdempotencyKey),
                 "sequences.sequence" => Some(Constraint::SequenceTaken),
                 "campaigns.slug" => Some(Constraint::CampaignSlug),
+                "players.name_key" => Some(Constraint::PlayerName),
                 _ => None,
             }
         }

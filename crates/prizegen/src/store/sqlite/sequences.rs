@@ -1,9 +1,9 @@
 //! prize-pool sequences on SQLite: stored when generated, claimed at most once.
 
 use super::draws::{award, target};
-use super::{SqliteStore, execute, flatten, settle};
+use super::{SqliteStore, execute, settle};
 use crate::store::claims::{
-    CLAIM_SEQUENCE, GENERATION_COLUMNS, Generation, INSERT_CLAIM_DRAW, SEQUENCE_EXISTS,
+    CAMPAIGN_SLUG, CLAIM_SEQUENCE, GENERATION_COLUMNS, Generation, INSERT_CLAIM_DRAW, SEQUENCE_EXISTS, Slug,
 };
 use crate::store::draws::DRAW_BY_ID;
 use crate::store::rows::FromRow;
@@ -68,12 +68,20 @@ impl SqliteStore {
                     .map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
                 let award = award(conn, generation.campaign_id, &claim.prize)?;
                 execute(conn, INSERT_CLAIM_DRAW, &claim.draw_args(&generation, &award, served_by))?;
+                if claim.credits(&award) {
+                    let Slug(campaign) = conn
+                        .prepare_cached(CAMPAIGN_SLUG)?
+                        .query_row([generation.campaign_id], |row| Slug::from_row(row))?;
+                    if let Some(credit) = claim.credit(&campaign, &award) {
+                        super::players::credit(conn, &credit)?;
+                    }
+                }
                 let draw = conn
                     .prepare_cached(DRAW_BY_ID)?
                     .query_row([&claim.draw_id], |row| StoredDraw::from_row(row))?;
                 Ok(ClaimOutcome::Claimed(Box::new(draw)))
             })
             .await?;
-        flatten(outcome)
+        settle(outcome)
     }
 }

@@ -76,6 +76,9 @@ impl SqlxStore {
                 // On a violation the transaction is dropped, rolling back the budget spent above.
                 match inserted {
                     Ok(_) => {
+                        if let Some(credit) = new.credit(&award) {
+                            self.credit(&mut tx, &credit).await?;
+                        }
                         tx.commit().await.map_err(error)?;
                         Ok(InsertOutcome::Inserted(award))
                     }

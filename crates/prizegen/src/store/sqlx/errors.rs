@@ -27,6 +27,7 @@ fn named(name: &str) -> Option<Constraint> {
         // (draw ids are fresh UUIDs, other tables' ids are generated).
         "sequences_sequence" | "PRIMARY" => Some(Constraint::SequenceTaken),
         "campaigns_slug" => Some(Constraint::CampaignSlug),
+        "players_name" => Some(Constraint::PlayerName),
         _ => None,
     }
 }

@@ -15,6 +15,7 @@ mod dialect;
 mod draws;
 mod errors;
 mod migrate;
+mod players;
 mod rows;
 mod seeds;
 mod sequences;

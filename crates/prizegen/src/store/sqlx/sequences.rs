@@ -2,7 +2,9 @@
 
 use super::errors::settle;
 use super::{SqlxStore, error};
-use crate::store::claims::{CLAIM_SEQUENCE, GENERATION, Generation, INSERT_CLAIM_DRAW, SEQUENCE_EXISTS};
+use crate::store::claims::{
+    CAMPAIGN_SLUG, CLAIM_SEQUENCE, GENERATION, Generation, INSERT_CLAIM_DRAW, SEQUENCE_EXISTS, Slug,
+};
 use crate::store::draws::DRAW_BY_ID;
 use crate::store::rows::FromRow;
 use crate::store::sequences::{EncodedSequence, INSERT_SEQUENCE, SEQUENCE_BY_ID};
@@ -70,7 +72,19 @@ impl SqlxStore {
                 let served_by = claim.served_by_json(&generation).map_err(StoreError::unexpected)?;
                 let award = self.award(&mut tx, generation.campaign_id, &claim.prize).await?;
                 let draw = claim.draw_args(&generation, &award, served_by);
-                self.query(INSERT_CLAIM_DRAW, &draw).execute(&mut *tx).await.map_err(error)?;
+                // A deleted player's draw breaks a foreign key: the answer it means.
+                if let Err(failure) = self.query(INSERT_CLAIM_DRAW, &draw).execute(&mut *tx).await {
+                    return settle(failure);
+                }
+                if claim.credits(&award) {
+                    let campaign = [generation.campaign_id.into()];
+                    let row =
+                        self.query(CAMPAIGN_SLUG, &campaign).fetch_one(&mut *tx).await.map_err(error)?;
+                    let Slug(slug) = Slug::from_row(&row)?;
+                    if let Some(credit) = claim.credit(&slug, &award) {
+                        self.credit(&mut tx, &credit).await?;
+                    }
+                }
                 let stored = self
                     .query(DRAW_BY_ID, &[claim.draw_id.as_str().into()])
                     .fetch_one(&mut *tx)
