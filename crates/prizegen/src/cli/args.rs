@@ -95,6 +95,12 @@ pub struct LoadArgs {
     /// Print the summary as JSON (for scripts).
     #[arg(long)]
     pub json: bool,
+    /// Draw as the player of this session token (`POST /api/v1/sessions`).
+    #[arg(long, env = "PRIZEGEN_LOAD_TOKEN", hide_env_values = true, conflicts_with = "player")]
+    pub token: Option<String>,
+    /// Draw as a player registered for the run (`load-<run id>`, a random password).
+    #[arg(long)]
+    pub player: bool,
     #[command(flatten)]
     pub tls: TlsArgs,
 }

@@ -64,6 +64,11 @@ async fn load(args: args::LoadArgs) -> ExitCode {
         timeout: args.timeout,
         progress: !args.json,
         tls: args.tls.options(),
+        player: match (args.token, args.player) {
+            (Some(token), _) => crate::load::PlayerMode::Token(token),
+            (None, true) => crate::load::PlayerMode::Register,
+            (None, false) => crate::load::PlayerMode::Anonymous,
+        },
     };
     let report = match crate::load::run(options).await {
         Ok(report) => report,

@@ -44,6 +44,31 @@ pub struct LoadOptions {
     pub progress: bool,
     /// Whom an `https://` target's certificate must be signed by.
     pub tls: TlsOptions,
+    /// Whose draws these are.
+    pub player: PlayerMode,
+}
+
+/// Whose draws a run makes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum PlayerMode {
+    /// Nobody's: anonymous draws.
+    #[default]
+    Anonymous,
+    /// The player of this session token (`Authorization: Bearer`).
+    Token(String),
+    /// A player registered for the run (`load-<run id>`, a random password), signed in once.
+    Register,
+}
+
+/// Why a run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The TLS setup is impossible (a bad `--ca-cert`).
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    /// Registering or signing in the run's player failed.
+    #[error("signing in the run's player: {0}")]
+    Player(String),
 }
 
 struct Shared {
@@ -58,6 +83,8 @@ struct Shared {
     deadline: Option<Instant>,
     /// Distinguishes this run's character names from earlier runs'.
     run_id: String,
+    /// `Bearer <token>`, when the draws are a player's.
+    authorization: Option<http::HeaderValue>,
 }
 
 impl Shared {
@@ -83,14 +110,24 @@ impl Shared {
     }
 }
 
-/// Runs the load and returns its report; `Err` only when the TLS setup is impossible (a bad
-/// `--ca-cert`).
-pub async fn run(options: LoadOptions) -> Result<Report, TlsError> {
+/// Runs the load and returns its report; `Err` only when it cannot start (a bad `--ca-cert`, a
+/// player that cannot sign in).
+pub async fn run(options: LoadOptions) -> Result<Report, LoadError> {
     let connector = tls::connector(&options.tls, None)?;
     let client = Client::builder(TokioExecutor::new())
         .pool_timer(TokioTimer::new())
         .pool_max_idle_per_host(options.concurrency)
         .build(connector);
+    let run_id = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
+    let token = match &options.player {
+        PlayerMode::Anonymous => None,
+        PlayerMode::Token(token) => Some(token.clone()),
+        PlayerMode::Register => Some(register(&client, &options.target, &run_id).await?),
+    };
+    let authorization = token
+        .map(|t| http::HeaderValue::try_from(format!("Bearer {t}")))
+        .transpose()
+        .map_err(|_| LoadError::Player("the token is not a header value".into()))?;
     let started = Instant::now();
     let duration = match (options.duration, options.requests) {
         (None, None) => Some(Duration::from_secs(10)),
@@ -103,7 +140,8 @@ pub async fn run(options: LoadOptions) -> Result<Report, TlsError> {
         recorder: Mutex::new(Recorder::default()),
         done: AtomicU64::new(0),
         failed: AtomicU64::new(0),
-        run_id: uuid::Uuid::new_v4().simple().to_string()[..8].to_owned(),
+        run_id,
+        authorization,
         options: options.clone(),
     });
     let progress = options.progress.then(|| tokio::spawn(progress(shared.clone(), started, duration)));
@@ -202,21 +240,55 @@ async fn exchange(
     body: serde_json::Value,
     expect: StatusCode,
 ) -> Result<Bytes, String> {
+    post(&shared.client, &shared.options.target, path, body, shared.authorization.as_ref(), expect).await
+}
+
+/// One POST of a JSON body (none for `null`): the answer's body if its status is `expect`.
+async fn post(
+    client: &Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    target: &str,
+    path: &str,
+    body: serde_json::Value,
+    authorization: Option<&http::HeaderValue>,
+    expect: StatusCode,
+) -> Result<Bytes, String> {
     let bytes = if body.is_null() { Bytes::new() } else { Bytes::from(body.to_string()) };
-    let request = Request::builder()
+    let mut request = Request::builder()
         .method(Method::POST)
-        .uri(format!("{}{path}", shared.options.target.trim_end_matches('/')))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Full::new(bytes))
-        .map_err(|e| format!("bad request: {e}"))?;
-    let response = shared
-        .client
+        .uri(format!("{}{path}", target.trim_end_matches('/')))
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(value) = authorization {
+        request = request.header(header::AUTHORIZATION, value);
+    }
+    let request = request.body(Full::new(bytes)).map_err(|e| format!("bad request: {e}"))?;
+    let response = client
         .request(request)
         .await
         .map_err(|e| if e.is_connect() { "connect".to_owned() } else { "connection".to_owned() })?;
     let status = response.status();
     let body = response.into_body().collect().await.map_err(|_| "connection".to_owned())?.to_bytes();
     if status == expect { Ok(body) } else { Err(format!("status {}", status.as_u16())) }
+}
+
+/// Registers the run's player and signs it in; its session token.
+async fn register(
+    client: &Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    target: &str,
+    run_id: &str,
+) -> Result<String, LoadError> {
+    let password = format!("{}-{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+    let credentials = json!({"name": format!("load-{run_id}"), "password": password});
+    let failed = |step: &str, e: String| LoadError::Player(format!("{step}: {e}"));
+    post(client, target, "/api/v1/players", credentials.clone(), None, StatusCode::CREATED)
+        .await
+        .map_err(|e| failed("registering", e))?;
+    let session = post(client, target, "/api/v1/sessions", credentials, None, StatusCode::CREATED)
+        .await
+        .map_err(|e| failed("signing in", e))?;
+    serde_json::from_slice::<serde_json::Value>(&session)
+        .ok()
+        .and_then(|v| v["token"].as_str().map(str::to_owned))
+        .ok_or_else(|| LoadError::Player("no token in the answer".into()))
 }
 
 /// A progress line on standard error, four times a second.
