@@ -48,6 +48,7 @@ fn page_routes(front: &Arc<Frontend>) -> Router<Arc<Frontend>> {
     use pages::{admin, draw, fairness, home, play, sequences};
     Router::new()
         .route("/", get(home::page))
+        .route("/static/{file}", get(pages::assets::file))
         .route("/play/{game}", get(play::page).post(play::draw))
         .route("/play/prize-pool/generate", post(sequences::generate))
         .route("/play/prize-pool/claim", post(sequences::claim))

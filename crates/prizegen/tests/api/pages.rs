@@ -1,5 +1,6 @@
 //! The pages over HTTP, as HTML: a draw's result in its game's order, the latest draws summed
-//! up by the right field, and error pages rendered with their status and footer.
+//! up by the right field, error pages rendered with their status and footer, and the one
+//! stylesheet every page links.
 
 use crate::support::TestApp;
 use prizegen_domain::games::Game;
@@ -94,6 +95,44 @@ async fn every_games_page_shows_each_of_its_result_fields_in_order() {
             assert!(draw["result"].get(field.key).is_some(), "{game}'s result has {}: {draw}", field.key);
         }
     }
+}
+
+/// Every page links the front end's own stylesheet, served as CSS that caches may keep for a
+/// year; the pages' CSP takes styles from it alone (no 'unsafe-inline'), and no page has an
+/// inline style the CSP would refuse.
+#[tokio::test]
+async fn every_page_styles_itself_from_one_long_cached_stylesheet_only() {
+    let Some(app) = TestApp::spawn().await else { return };
+    let draw = app.draw().await;
+    let draw_page = format!("/draws/{}", draw["id"].as_str().unwrap());
+    let mut links = std::collections::BTreeSet::new();
+    for path in
+        ["/", "/fairness", "/play/attack", "/play/character", &draw_page, "/admin/sign-in", "/nowhere"]
+    {
+        let response = app.get(path).await;
+        let csp = response.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        assert!(csp.contains("style-src 'self'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
+        let html = response.text().await.unwrap();
+        assert!(!html.contains("<style") && !html.contains(" style="), "{path} has an inline style:\n{html}");
+        let link =
+            html.split("<link rel=\"stylesheet\" href=\"").nth(1).and_then(|rest| rest.split('"').next());
+        links.insert(link.unwrap_or_else(|| panic!("{path} links no stylesheet:\n{html}")).to_owned());
+    }
+    assert_eq!(links.len(), 1, "one stylesheet for every page: {links:?}");
+    let link = links.pop_first().unwrap();
+    assert!(link.starts_with("/static/style.") && link.ends_with(".css"), "{link}");
+
+    let css = app.get(&link).await;
+    assert_eq!(css.status(), 200, "{link}");
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    assert_eq!(css.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(css.headers()["x-content-type-options"], "nosniff");
+    assert!(css.text().await.unwrap().contains(".result-card"), "the stylesheet itself");
+    // Another version's name (a page of another release, during a rolling update) is not this
+    // content: not found, and not kept.
+    let other = app.get("/static/style.0123456789abcdef.css").await;
+    assert_eq!(other.status(), 404);
+    assert_eq!(other.headers()["cache-control"], "no-store");
 }
 
 /// Behind the TLS edge, every redirect stays on the scheme the browser used: the front end

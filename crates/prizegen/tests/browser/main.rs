@@ -16,4 +16,5 @@ mod account_prize;
 mod admin;
 mod character;
 mod common;
+mod look;
 mod prize_pool;

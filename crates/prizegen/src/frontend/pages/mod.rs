@@ -1,7 +1,8 @@
 //! Server-rendered HTML, one file per thing a person does: [`home`] (the games and campaigns),
 //! [`play`] (a game's page and its Draw button), [`sequences`] (prize-pool's two buttons),
 //! [`draw`] (a draw's page), [`fairness`], and the operator's [`admin`] pages. The game's page
-//! they build on is `game_page.rs`; the character form's fields are [`character_form`].
+//! they build on is `game_page.rs`; the character form's fields are [`character_form`]; the one
+//! stylesheet they all link (`static/style.css`) is served by [`assets`].
 //!
 //! Forms post to the same use cases as the API and redirect to the result (post/redirect/get),
 //! so reloading never draws twice; draw forms also carry a one-time idempotency key, so a double
@@ -9,6 +10,7 @@
 //! rendered by [`render_error_pages`].
 
 pub mod admin;
+pub mod assets;
 pub mod character_form;
 pub mod draw;
 pub mod fairness;
@@ -91,11 +93,12 @@ pub async fn not_found(State(front): State<Arc<Frontend>>) -> Response {
 }
 
 /// Headers every page carries, also without a proxy in front (`prizegen up`): no framing, no
-/// content sniffing, no scripts, no third-party anything.
+/// content sniffing, no scripts, no third-party anything, and styles only from the front end's
+/// own stylesheet ([`assets`]): no inline `<style>` or `style=""`.
 const PAGE_HEADERS: [(&str, &str); 4] = [
     (
         "content-security-policy",
-        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+        "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'",
     ),
     ("x-content-type-options", "nosniff"),
     ("x-frame-options", "DENY"),
