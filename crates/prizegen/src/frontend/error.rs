@@ -185,6 +185,18 @@ impl PageError {
         }
     }
 
+    /// 401: a form shown to a signed-in player whose session has ended since.
+    pub fn session_ended() -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            heading: "Signed out",
+            message: "Your session has ended (you signed out, changed your password, or it expired). \
+                      Sign in again, or go back and reload the page to play without signing in."
+                .into(),
+            cause: None,
+        }
+    }
+
     /// 415: a post whose body is not a form.
     pub fn not_a_form() -> Self {
         Self {

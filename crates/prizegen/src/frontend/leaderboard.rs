@@ -115,6 +115,7 @@ mod tests {
             prizes: 2,
             reached_at_ms: 1_700_000_000_000,
             best_draw_id: "d".into(),
+            best_pence: 1_000,
         };
         let position = parse_cursor(&cursor(&standing)).unwrap();
         assert_eq!(position, standing.position());

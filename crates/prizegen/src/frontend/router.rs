@@ -45,7 +45,7 @@ fn api_routes() -> Router<Arc<Frontend>> {
 /// The HTML pages, with the layer that renders their error pages (`PageError`), which need the
 /// state.
 fn page_routes(front: &Arc<Frontend>) -> Router<Arc<Frontend>> {
-    use pages::{admin, draw, fairness, home, play, sequences};
+    use pages::{admin, draw, fairness, home, leaderboard, play, players, sequences};
     Router::new()
         .route("/", get(home::page))
         .route("/static/{file}", get(pages::assets::file))
@@ -54,6 +54,15 @@ fn page_routes(front: &Arc<Frontend>) -> Router<Arc<Frontend>> {
         .route("/play/prize-pool/claim", post(sequences::claim))
         .route("/draws/{id}", get(draw::page))
         .route("/fairness", get(fairness::page))
+        .route("/register", get(players::register_page).post(players::register))
+        .route("/sign-in", get(players::sign_in_page).post(players::sign_in))
+        .route("/sign-out", post(players::sign_out))
+        .route("/me", get(players::me))
+        .route("/me/client-seed", post(players::set_client_seed))
+        .route("/me/password", post(players::change_password))
+        .route("/me/delete", post(players::delete))
+        .route("/players/{name}", get(players::profile))
+        .route("/leaderboard", get(leaderboard::page))
         .route("/admin", get(admin::campaigns::list))
         .route("/admin/sign-in", get(admin::sign_in::page).post(admin::sign_in::sign_in))
         .route("/admin/sign-out", post(admin::sign_in::sign_out))

@@ -130,6 +130,8 @@ pub struct Standing {
     pub reached_at_ms: i64,
     /// Their largest prize's draw (the earliest, among equals).
     pub best_draw_id: String,
+    /// That prize's amount.
+    pub best_pence: i64,
 }
 
 impl Standing {
@@ -156,6 +158,7 @@ impl FromRow for Row {
             prizes: row.int("prizes")?,
             reached_at_ms: row.int("reached_at")?,
             best_draw_id: row.text("best_draw_id")?,
+            best_pence: row.int("best_pence")?,
         }))
     }
 }
@@ -172,7 +175,7 @@ impl FromRow for Count {
 /// The standing's columns, joined with the player's name.
 macro_rules! select_standings {
     () => {
-        "SELECT l.player_id, p.name, l.amount_pence, l.prizes, l.reached_at, l.best_draw_id
+        "SELECT l.player_id, p.name, l.amount_pence, l.prizes, l.reached_at, l.best_draw_id, l.best_pence
          FROM leaderboard l JOIN players p ON p.id = l.player_id
          WHERE l.scope = ? AND l.period = ?"
     };

@@ -439,6 +439,7 @@ async fn totals_and_ranks_equal_the_sum_of_each_players_prizes_after_32_draw_at_
         .unwrap();
     assert_eq!(draw["player"], best["player"]);
     assert!(draw["prize"]["amount_pence"].as_i64().unwrap() > 0);
+    assert_eq!(draw["prize"]["amount_pence"], best["best_prize_pence"], "the best draw is that prize's");
 
     // around=me: the player's own entry with up to five either side, ranks contiguous.
     let middle = seen[seen.len() / 2]["player"].as_str().unwrap();

@@ -211,6 +211,47 @@ async fn every_page_is_styled_readable_on_a_phone_and_labelled() {
     visit(&browser, &app, "admin", "/admin").await;
     visit(&browser, &app, "admin-campaign", "/admin/campaigns/look").await;
 
+    // The players' pages: signed out first, with a player who has won (made over the API).
+    let credentials = json!({"name": "Ann Lee", "password": "correct horse battery staple"});
+    let registered = app.http.post(format!("{}/api/v1/players", app.url)).json(&credentials);
+    assert_eq!(registered.send().await.unwrap().status(), 201);
+    let session: Value = app
+        .http
+        .post(format!("{}/api/v1/sessions", app.url))
+        .json(&credentials)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = session["token"].as_str().unwrap();
+    for i in 0..12 {
+        let body = json!({"game": "account-prize", "client_seed": format!("ann {i}")});
+        let drawn = app.http.post(format!("{}/api/v1/draws", app.url)).bearer_auth(token).json(&body);
+        assert_eq!(drawn.send().await.unwrap().status(), 201);
+    }
+    visit(&browser, &app, "register", "/register").await;
+    visit(&browser, &app, "sign-in", "/sign-in").await;
+    visit(&browser, &app, "leaderboard", "/leaderboard").await;
+    visit(&browser, &app, "player", "/players/Ann%20Lee").await;
+    // Registered and signed in through the form, then three draws on the page.
+    browser.goto(&format!("{}/register", app.url)).await;
+    browser.type_into("input#name", "Bo Player").await;
+    browser.type_into("input#password", "a long and quiet harbour").await;
+    browser.click("button#register").await;
+    browser.wait_for("dl#totals").await;
+    visit(&browser, &app, "me-new", "/me").await;
+    for _ in 0..3 {
+        browser.goto(&format!("{}/play/account-prize", app.url)).await;
+        browser.click("button#draw").await;
+        browser.wait_for("section#result").await;
+    }
+    visit(&browser, &app, "draw-signed-in", &browser.path().await).await;
+    visit(&browser, &app, "me", "/me").await;
+    visit(&browser, &app, "leaderboard-signed-in", "/leaderboard?game=account-prize").await;
+    visit(&browser, &app, "player-other", "/players/Ann%20Lee").await;
+
     // Focus is visible: the first Tab reaches the skip link, outlined.
     browser.goto(&format!("{}/", app.url)).await;
     let tab = KeyActions::new("keyboard".into())

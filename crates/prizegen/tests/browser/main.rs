@@ -17,4 +17,5 @@ mod admin;
 mod character;
 mod common;
 mod look;
+mod players;
 mod prize_pool;

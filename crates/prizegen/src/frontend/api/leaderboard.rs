@@ -90,6 +90,8 @@ pub struct EntryBody {
     /// Their largest prize's draw (the earliest among equals): `GET /api/v1/draws/{id}`, verifiable
     /// once its seed is revealed.
     best_draw_id: String,
+    /// That prize, in pence.
+    best_prize_pence: i64,
 }
 
 /// A page of a board.
@@ -121,6 +123,7 @@ fn entry(s: &Standing) -> EntryBody {
         prizes: s.prizes,
         reached_at: rfc3339(s.reached_at_ms),
         best_draw_id: s.best_draw_id.clone(),
+        best_prize_pence: s.best_pence,
     }
 }
 

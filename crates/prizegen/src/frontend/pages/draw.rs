@@ -3,6 +3,7 @@
 
 use super::game_page::{PageState, game_page};
 use crate::frontend::Frontend;
+use crate::frontend::auth::Visitor;
 use crate::frontend::error::PageError;
 use crate::frontend::view::{result_lines, summary};
 use crate::store::StoredDraw;
@@ -51,17 +52,25 @@ pub(super) struct DrawView {
     pub(super) server_seed: Option<String>,
     pub(super) client_seed: String,
     pub(super) nonce: u64,
+    /// The player it belongs to, and their profile's path.
+    pub(super) player: Option<(String, String)>,
 }
 
 impl DrawView {
-    pub(super) fn of(draw: StoredDraw, game: Game) -> Self {
+    /// The draw as `viewer` (the signed-in player's name, if any) sees it: "You won" when it is
+    /// theirs or nobody's, the player's name when it is someone else's.
+    pub(super) fn of(draw: StoredDraw, game: Game, viewer: Option<&str>) -> Self {
         let result: Value = serde_json::from_str(&draw.result_json).unwrap_or(Value::Null);
         let abilities = ABILITIES
             .iter()
             .filter_map(|a| Some(((*a).to_owned(), result.get("abilities")?.get(a)?.as_u64()?)))
             .collect();
+        let winner = match draw.player.as_deref() {
+            Some(owner) if Some(owner) != viewer => owner.to_owned(),
+            _ => "You".to_owned(),
+        };
         let prize_line = match &draw.prize {
-            Some(p) if p.amount_pence.0 > 0 => format!("You won {}!", p.label),
+            Some(p) if p.amount_pence.0 > 0 => format!("{winner} won {}!", p.label),
             Some(p) => format!("No prize ({}).", p.label),
             None => "No prize this time.".to_owned(),
         };
@@ -99,15 +108,24 @@ impl DrawView {
             server_seed: draw.server_seed,
             client_seed: draw.client_seed,
             nonce: draw.nonce,
+            player: draw.player.map(|name| {
+                let href = format!("/players/{}", name.replace(' ', "%20"));
+                (name, href)
+            }),
         }
     }
 }
 
 /// `GET /draws/{id}`.
-pub async fn page(State(front): State<Arc<Frontend>>, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn page(
+    State(front): State<Arc<Frontend>>,
+    Visitor(viewer): Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let draw = front.store.draw(&id).await?.ok_or_else(|| PageError::not_found("There is no such draw."))?;
     let game = draw.game.parse::<Game>().map_err(|_| PageError::not_found("There is no such game."))?;
-    let state = PageState { campaign: Some(draw.campaign.clone()), draw: Some(draw), ..PageState::default() };
+    let state =
+        PageState { campaign: Some(draw.campaign.clone()), draw: Some(draw), viewer, ..PageState::default() };
     game_page(&front, game, state).await
 }
 

@@ -1,7 +1,8 @@
 //! `/fairness`: the algorithm, the worked example, the current commitment, revealed seeds.
 
-use super::{Footer, render};
+use super::{Frame, render};
 use crate::frontend::Frontend;
+use crate::frontend::auth::Visitor;
 use crate::frontend::error::PageError;
 use crate::frontend::view::rfc3339;
 use askama::Template;
@@ -15,16 +16,22 @@ use std::sync::Arc;
 struct FairnessPage {
     current: Option<String>,
     revealed: Vec<(String, String, String)>,
-    footer: Footer,
+    frame: Frame,
 }
 
 /// `GET /fairness`.
-pub async fn page(State(front): State<Arc<Frontend>>) -> Result<Response, PageError> {
+pub async fn page(
+    State(front): State<Arc<Frontend>>,
+    Visitor(viewer): Visitor,
+) -> Result<Response, PageError> {
     let seeds = front.store.seeds().await?;
     let current = seeds.iter().find(|s| s.revealed_at_ms.is_none()).map(|s| s.hash.to_string());
     let revealed = seeds
         .iter()
         .filter_map(|s| Some((s.hash.to_string(), s.seed.to_hex(), rfc3339(s.revealed_at_ms?))))
         .collect();
-    Ok(render(StatusCode::OK, &FairnessPage { current, revealed, footer: Footer::new(&front, None) }))
+    Ok(render(
+        StatusCode::OK,
+        &FairnessPage { current, revealed, frame: Frame::new(&front, None, viewer.as_ref()) },
+    ))
 }

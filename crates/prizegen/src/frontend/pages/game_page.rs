@@ -4,9 +4,10 @@
 
 use super::character_form::CharacterForm;
 use super::draw::DrawView;
-use super::{CampaignView, Footer, render};
+use super::{CampaignView, Frame, render};
 use crate::frontend::Frontend;
 use crate::frontend::error::PageError;
+use crate::frontend::players::SignedIn;
 use crate::frontend::view::{rfc3339, summary};
 use crate::server::error::LoggedCause;
 use crate::server::{ApiError, RequestId};
@@ -35,13 +36,15 @@ struct PlayPage {
     draw: Option<DrawView>,
     error: Option<String>,
     client_seed: String,
+    /// The forms' CSRF token, for a signed-in player.
+    csrf: Option<String>,
     form_key: String,
     sequence: Option<StoredSequence>,
     character: CharacterForm,
     odds: Vec<(String, String)>,
     odds_note: String,
     recent: Vec<RecentRow>,
-    footer: Footer,
+    frame: Frame,
 }
 
 /// What a game page shows besides the game itself.
@@ -59,6 +62,11 @@ pub(super) struct PageState {
     pub(super) sequence: Option<StoredSequence>,
     /// character: the form as the player filled it.
     pub(super) character: Option<CharacterForm>,
+    /// The signed-in player looking at it, if any.
+    pub(super) viewer: Option<SignedIn>,
+    /// Whether the form was posted (then `client_seed` is what was typed, even empty); a fresh
+    /// page fills in the player's default seed.
+    pub(super) posted: bool,
 }
 
 /// A game's page in `state`'s campaign, with what `state` adds.
@@ -70,7 +78,13 @@ pub(super) async fn game_page(front: &Frontend, game: Game, state: PageState) ->
     };
     let filter = DrawFilter { game: Some(game), campaign: Some(slug), limit: 10, ..DrawFilter::default() };
     let recent = front.store.recent_draws(filter).await?;
-    let footer = Footer::new(front, state.draw.as_ref().or(recent.first()));
+    let viewer = state.viewer.as_ref();
+    let frame = Frame::new(front, state.draw.as_ref().or(recent.first()), viewer);
+    let csrf = viewer.map(|player| front.players.forms.session_csrf(&player.token_hash));
+    let client_seed = match viewer.and_then(|p| p.client_seed.clone()) {
+        Some(default) if !state.posted => default,
+        _ => state.client_seed,
+    };
     let (odds, odds_note) = odds(front, game).await;
     let rows = recent
         .into_iter()
@@ -93,16 +107,17 @@ pub(super) async fn game_page(front: &Frontend, game: Game, state: PageState) ->
         title: shown.title,
         rules: shown.rules,
         campaign: campaign.into(),
-        draw: state.draw.map(|d| DrawView::of(d, game)),
+        draw: state.draw.map(|d| DrawView::of(d, game, viewer.map(|p| p.name.as_str()))),
         error,
-        client_seed: state.client_seed,
+        client_seed,
+        csrf,
         form_key: uuid::Uuid::new_v4().simple().to_string(),
         sequence: state.sequence,
         character: state.character.unwrap_or_else(CharacterForm::blank),
         odds,
         odds_note,
         recent: rows,
-        footer,
+        frame,
     };
     let mut response = render(status, &page);
     if let Some(cause) = cause {

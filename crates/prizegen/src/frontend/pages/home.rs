@@ -1,7 +1,8 @@
 //! The home page: the games, and the campaigns taking draws with their stock left.
 
-use super::{CampaignView, Footer, render};
+use super::{CampaignView, Frame, render};
 use crate::frontend::Frontend;
+use crate::frontend::auth::Visitor;
 use crate::frontend::error::PageError;
 use askama::Template;
 use axum::extract::State;
@@ -21,11 +22,14 @@ struct GameLink {
 struct HomePage {
     games: Vec<GameLink>,
     campaigns: Vec<CampaignView>,
-    footer: Footer,
+    frame: Frame,
 }
 
 /// `GET /`.
-pub async fn page(State(front): State<Arc<Frontend>>) -> Result<Response, PageError> {
+pub async fn page(
+    State(front): State<Arc<Frontend>>,
+    Visitor(viewer): Visitor,
+) -> Result<Response, PageError> {
     let campaigns = front.store.campaigns().await?.into_iter().filter(|c| c.active).map(Into::into).collect();
     let games = Game::ALL
         .into_iter()
@@ -34,5 +38,8 @@ pub async fn page(State(front): State<Arc<Frontend>>) -> Result<Response, PageEr
             GameLink { slug: game.slug(), title: shown.title, blurb: shown.blurb }
         })
         .collect();
-    Ok(render(StatusCode::OK, &HomePage { games, campaigns, footer: Footer::new(&front, None) }))
+    Ok(render(
+        StatusCode::OK,
+        &HomePage { games, campaigns, frame: Frame::new(&front, None, viewer.as_ref()) },
+    ))
 }

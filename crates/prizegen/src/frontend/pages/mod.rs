@@ -1,6 +1,7 @@
 //! Server-rendered HTML, one file per thing a person does: [`home`] (the games and campaigns),
 //! [`play`] (a game's page and its Draw button), [`sequences`] (prize-pool's two buttons),
-//! [`draw`] (a draw's page), [`fairness`], and the operator's [`admin`] pages. The game's page
+//! [`draw`] (a draw's page), [`fairness`], the players' own ([`players`]: register, sign in,
+//! "my draws", profiles) and the [`leaderboard`], and the operator's [`admin`] pages. The game's page
 //! they build on is `game_page.rs`; the character form's fields are [`character_form`]; the one
 //! stylesheet they all link (`static/style.css`) is served by [`assets`].
 //!
@@ -12,15 +13,22 @@
 pub mod admin;
 pub mod assets;
 pub mod character_form;
+mod chart;
 pub mod draw;
 pub mod fairness;
 mod game_page;
 pub mod home;
+pub mod leaderboard;
 pub mod play;
+pub mod players;
 pub mod sequences;
 
 use super::Frontend;
+use super::auth::Visitor;
+use super::auth::session::cookie;
 use super::error::ErrorPage;
+use super::players::SignedIn;
+use super::players::tokens::SESSION_COOKIE;
 use crate::contract::Instance;
 use crate::store::{Campaign, StoredDraw};
 use askama::Template;
@@ -30,17 +38,28 @@ use axum::response::{Html, IntoResponse, Response};
 use http::StatusCode;
 use std::sync::Arc;
 
-/// Who served what, for the footer of every page.
-struct Footer {
+/// What every page shows around its content: in the header, the signed-in player (or the
+/// links to sign in and register); in the footer, who served what.
+struct Frame {
     frontend: String,
     letters: String,
     numbers: String,
     rules: String,
+    /// Whether the header has the players' account area (not on the operator's pages).
+    players: bool,
+    account: Option<AccountView>,
 }
 
-impl Footer {
-    /// The front end itself, and services 2–4 as they served `draw` (the newest shown).
-    fn new(front: &Frontend, draw: Option<&StoredDraw>) -> Self {
+/// The signed-in player in the header: their name and the sign-out form's CSRF token.
+struct AccountView {
+    name: String,
+    csrf: String,
+}
+
+impl Frame {
+    /// For `viewer` (`None`: nobody signed in): the front end itself, and services 2–4 as they
+    /// served `draw` (the newest shown).
+    fn new(front: &Frontend, draw: Option<&StoredDraw>, viewer: Option<&SignedIn>) -> Self {
         let shown = |by: Option<&Option<Instance>>| match by {
             None => "not called yet".to_owned(),
             Some(None) => "not used by this game".to_owned(),
@@ -51,7 +70,17 @@ impl Footer {
             letters: shown(draw.map(|d| &d.served_by.letters)),
             numbers: shown(draw.map(|d| &d.served_by.numbers)),
             rules: shown(draw.map(|d| &d.served_by.rules)),
+            players: true,
+            account: viewer.map(|player| AccountView {
+                name: player.name.clone(),
+                csrf: front.players.forms.session_csrf(&player.token_hash),
+            }),
         }
+    }
+
+    /// For the operator's pages: who served them, and no players' account area.
+    fn admin(front: &Frontend) -> Self {
+        Self { players: false, ..Self::new(front, None, None) }
     }
 }
 
@@ -60,7 +89,7 @@ impl Footer {
 struct MessagePage {
     heading: &'static str,
     message: String,
-    footer: Footer,
+    frame: Frame,
 }
 
 /// Renders the message page of every [`PageError`](super::error::PageError) a page handler returned (the cause stays
@@ -71,11 +100,17 @@ pub async fn render_error_pages(
     request: Request,
     next: Next,
 ) -> Response {
+    // The session cookie, kept for the error page's header (looked up only if one is shown).
+    let session = cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
     let mut response = next.run(request).await;
     let Some(ErrorPage { heading, message }) = response.extensions_mut().remove::<ErrorPage>() else {
         return response;
     };
-    let mut rendered = message_page(&front, response.status(), heading, message);
+    let viewer = match session {
+        Some(token) => super::players::session(&front, &token).await.ok().flatten(),
+        None => None,
+    };
+    let mut rendered = message_page(&front, response.status(), heading, message, viewer.as_ref());
     // Keep what the error's response carried (its cause), unless rendering failed itself.
     let mut extensions = std::mem::take(response.extensions_mut());
     extensions.extend(std::mem::take(rendered.extensions_mut()));
@@ -83,13 +118,20 @@ pub async fn render_error_pages(
     rendered
 }
 
-fn message_page(front: &Frontend, status: StatusCode, heading: &'static str, message: String) -> Response {
-    render(status, &MessagePage { heading, message, footer: Footer::new(front, None) })
+fn message_page(
+    front: &Frontend,
+    status: StatusCode,
+    heading: &'static str,
+    message: String,
+    viewer: Option<&SignedIn>,
+) -> Response {
+    render(status, &MessagePage { heading, message, frame: Frame::new(front, None, viewer) })
 }
 
 /// The HTML fallback for paths that match nothing.
-pub async fn not_found(State(front): State<Arc<Frontend>>) -> Response {
-    message_page(&front, StatusCode::NOT_FOUND, "Not found", "There is no page here.".to_owned())
+pub async fn not_found(State(front): State<Arc<Frontend>>, Visitor(viewer): Visitor) -> Response {
+    let message = "There is no page here.".to_owned();
+    message_page(&front, StatusCode::NOT_FOUND, "Not found", message, viewer.as_ref())
 }
 
 /// Headers every page carries, also without a proxy in front (`prizegen up`): no framing, no

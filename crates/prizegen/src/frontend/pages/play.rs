@@ -4,10 +4,11 @@
 use super::character_form::{CharacterFields, CharacterForm};
 use super::game_page::{PageState, game_page};
 use crate::frontend::Frontend;
+use crate::frontend::auth::Visitor;
 use crate::frontend::calls::GameInput;
-use crate::frontend::draws::{self, DrawError, DrawRequest};
+use crate::frontend::draws::{self, DrawError, DrawRequest, Owner};
 use crate::frontend::error::PageError;
-use crate::frontend::forms::PageForm;
+use crate::frontend::forms::VisitorForm;
 use crate::server::{ApiError, RequestId};
 use axum::extract::{Extension, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -45,6 +46,7 @@ pub(super) fn parse_game(slug: &str) -> Result<Game, PageError> {
 /// `GET /play/{game}`.
 pub async fn page(
     State(front): State<Arc<Frontend>>,
+    Visitor(viewer): Visitor,
     Path(game): Path<String>,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, PageError> {
@@ -54,7 +56,7 @@ pub async fn page(
         None => None,
     };
     let campaign = query.campaign.or_else(|| sequence.as_ref().map(|s| s.campaign.clone()));
-    game_page(&front, game, PageState { campaign, sequence, ..PageState::default() }).await
+    game_page(&front, game, PageState { campaign, sequence, viewer, ..PageState::default() }).await
 }
 
 /// `POST /play/{game}`: the Draw button and the character form. A draw goes to its page; a
@@ -63,7 +65,7 @@ pub async fn draw(
     State(front): State<Arc<Frontend>>,
     Extension(request_id): Extension<RequestId>,
     Path(game): Path<String>,
-    PageForm(form): PageForm<DrawForm>,
+    VisitorForm { viewer, fields: form }: VisitorForm<DrawForm>,
 ) -> Result<Response, PageError> {
     let game = parse_game(&game)?;
     let campaign = Some(form.campaign.clone()).filter(|c| !c.is_empty());
@@ -72,6 +74,8 @@ pub async fn draw(
         error: Some(error),
         client_seed: form.client_seed.clone(),
         character: (game == Game::Character).then(|| CharacterForm::refill(&form.character, errors)),
+        viewer: viewer.clone(),
+        posted: true,
         ..PageState::default()
     };
     let client_seed = match ClientSeed::parse(form.client_seed.clone()) {
@@ -94,8 +98,9 @@ pub async fn draw(
         }
     };
     let idempotency_key = Some(form.idempotency_key.clone()).filter(|k| (1..=255).contains(&k.len()));
+    let player = viewer.as_ref().map(Owner::from);
     let request =
-        DrawRequest { game, campaign: campaign.clone(), client_seed, input, idempotency_key, player: None };
+        DrawRequest { game, campaign: campaign.clone(), client_seed, input, idempotency_key, player };
     match draws::create(&front, request, &request_id).await {
         Ok(created) => Ok(Redirect::to(&format!("/draws/{}", created.draw.id)).into_response()),
         Err(e) => {

@@ -3,8 +3,9 @@
 
 use super::game_page::{PageState, game_page};
 use crate::frontend::Frontend;
+use crate::frontend::draws::Owner;
 use crate::frontend::error::PageError;
-use crate::frontend::forms::PageForm;
+use crate::frontend::forms::VisitorForm;
 use crate::frontend::sequences;
 use crate::server::{ApiError, RequestId};
 use axum::extract::{Extension, State};
@@ -34,7 +35,7 @@ pub struct ClaimForm {
 pub async fn generate(
     State(front): State<Arc<Frontend>>,
     Extension(request_id): Extension<RequestId>,
-    PageForm(form): PageForm<GenerateForm>,
+    VisitorForm { viewer, fields: form }: VisitorForm<GenerateForm>,
 ) -> Result<Response, PageError> {
     let campaign = Some(form.campaign).filter(|c| !c.is_empty());
     let generated = match ClientSeed::parse(form.client_seed.clone()) {
@@ -54,6 +55,8 @@ pub async fn generate(
                 campaign,
                 error: Some(error),
                 client_seed: form.client_seed,
+                viewer,
+                posted: true,
                 ..PageState::default()
             };
             game_page(&front, Game::PrizePool, state).await
@@ -65,9 +68,10 @@ pub async fn generate(
 pub async fn claim(
     State(front): State<Arc<Frontend>>,
     Extension(request_id): Extension<RequestId>,
-    PageForm(form): PageForm<ClaimForm>,
+    VisitorForm { viewer, fields: form }: VisitorForm<ClaimForm>,
 ) -> Result<Response, PageError> {
-    match sequences::claim(&front, &form.sequence, None, &request_id).await {
+    let owner = viewer.as_ref().map(Owner::from);
+    match sequences::claim(&front, &form.sequence, owner.as_ref(), &request_id).await {
         Ok(draw) => Ok(Redirect::to(&format!("/draws/{}", draw.id)).into_response()),
         Err(e) => {
             let stored = front.store.sequence(&form.sequence).await.ok().flatten();
@@ -75,6 +79,7 @@ pub async fn claim(
                 campaign: stored.as_ref().map(|s| s.campaign.clone()),
                 sequence: stored,
                 error: Some(ApiError::from(e)),
+                viewer,
                 ..PageState::default()
             };
             game_page(&front, Game::PrizePool, state).await

@@ -148,6 +148,12 @@ pub async fn sign_in(
         let new = front.players.hasher.hash(password).await?;
         front.store.set_password_hash(player.id, new, player.password_hash.clone(), None).await?;
     }
+    start_session(front, player).await
+}
+
+/// A new session for `player`, who has just proved who they are (signed in, or registered).
+pub async fn start_session(front: &Frontend, player: PlayerRecord) -> Result<Session, PlayerError> {
+    let now = now_ms();
     let token = tokens::new_token().map_err(|e| HashError::Failed(e.to_string()))?;
     let expires_at_ms = now + tokens::SESSION_DAYS * 86_400_000;
     let session = NewSession {

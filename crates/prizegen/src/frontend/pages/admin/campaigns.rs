@@ -8,7 +8,7 @@ use crate::frontend::auth::Admin;
 use crate::frontend::campaigns::{self, CampaignError};
 use crate::frontend::error::PageError;
 use crate::frontend::forms::AdminForm;
-use crate::frontend::pages::{Footer, money, render};
+use crate::frontend::pages::{Frame, money, render};
 use crate::server::ApiError;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -37,7 +37,7 @@ struct CampaignsPage {
     csrf: String,
     error: Option<String>,
     notice: Option<String>,
-    footer: Footer,
+    frame: Frame,
 }
 
 #[derive(Template)]
@@ -47,7 +47,7 @@ struct CampaignPage {
     spent: String,
     csrf: String,
     error: Option<String>,
-    footer: Footer,
+    frame: Frame,
 }
 
 /// A write the operator can fix on the form: its status, message and field errors.
@@ -112,7 +112,7 @@ async fn list_page(
         })
         .collect();
     let csrf = front.sessions.csrf(&admin.0);
-    let page = CampaignsPage { campaigns, form, csrf, error, notice, footer: Footer::new(front, None) };
+    let page = CampaignsPage { campaigns, form, csrf, error, notice, frame: Frame::admin(front) };
     Ok(render(status, &page))
 }
 
@@ -131,7 +131,7 @@ async fn edit_page(
         spent: money(Some(campaign.spent_pence)),
         csrf: front.sessions.csrf(&admin.0),
         error,
-        footer: Footer::new(front, None),
+        frame: Frame::admin(front),
     };
     Ok(render(status, &page))
 }

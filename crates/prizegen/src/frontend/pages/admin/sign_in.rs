@@ -4,7 +4,7 @@ use crate::frontend::Frontend;
 use crate::frontend::auth::session::{SESSION_COOKIE, SESSION_SECONDS, SIGN_IN_COOKIE, SIGN_IN_SECONDS};
 use crate::frontend::auth::session::{cookie, now_s, random_hex, set_cookie};
 use crate::frontend::forms::{AdminForm, SignInForm};
-use crate::frontend::pages::{Footer, render};
+use crate::frontend::pages::{Frame, render};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,7 +18,7 @@ use std::sync::Arc;
 struct SignInPage {
     csrf: String,
     error: Option<String>,
-    footer: Footer,
+    frame: Frame,
 }
 
 /// The sign-in form's own field.
@@ -35,7 +35,7 @@ pub async fn page(State(front): State<Arc<Frontend>>, headers: HeaderMap) -> Res
         "This prizegen has no operator token (PRIZEGEN_ADMIN_TOKEN): nobody can sign in.".to_owned()
     });
     let csrf = front.sessions.sign_in_csrf(&value).unwrap_or_default();
-    let mut response = render(StatusCode::OK, &SignInPage { csrf, error, footer: Footer::new(&front, None) });
+    let mut response = render(StatusCode::OK, &SignInPage { csrf, error, frame: Frame::admin(&front) });
     append_cookie(&mut response, &set_cookie(SIGN_IN_COOKIE, &value, SIGN_IN_SECONDS));
     response
 }
@@ -50,10 +50,7 @@ pub async fn sign_in(
     let Some(session) = session else {
         let error = Some("That is not the operator token.".to_owned());
         let csrf = front.sessions.sign_in_csrf(&cookie).unwrap_or_default();
-        return render(
-            StatusCode::UNAUTHORIZED,
-            &SignInPage { csrf, error, footer: Footer::new(&front, None) },
-        );
+        return render(StatusCode::UNAUTHORIZED, &SignInPage { csrf, error, frame: Frame::admin(&front) });
     };
     tracing::info!("operator signed in to the admin pages");
     let mut response = Redirect::to("/admin").into_response();
