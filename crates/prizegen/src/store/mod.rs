@@ -57,6 +57,21 @@ pub use url::{BadDatabaseUrl, DatabaseUrl};
 
 pub use sqlx::SqlOptions;
 
+/// The leaderboard's reads and a player's totals, by name, exactly as the store runs them
+/// (`?` placeholders; the names are those in `store/leaderboard.rs` and `store/players.rs`):
+/// what `examples/seed_players` asks each database to explain. Not an interface to build on.
+#[doc(hidden)]
+pub const READ_STATEMENTS: &[(&str, &str)] = &[
+    ("TOP", leaderboard::TOP),
+    ("AFTER", leaderboard::AFTER),
+    ("BEFORE", leaderboard::BEFORE),
+    ("ENTRY", leaderboard::ENTRY),
+    ("AHEAD", leaderboard::AHEAD),
+    ("NOT_AFTER", leaderboard::NOT_AFTER),
+    ("DRAW_COUNTS", players::DRAW_COUNTS),
+    ("GAME_WINNINGS", players::GAME_WINNINGS),
+];
+
 use prizegen_domain::fairness::ServerSeed;
 use std::ops::Range;
 
