@@ -1,4 +1,4 @@
-//! The leaderboard at scale (PERFORMANCE.md, "Leaderboard at 1,000,000 draws"): fills a fresh
+//! The leaderboard at scale (PERFORMANCE.md, "The leaderboard at 1,000,000 draws and 10,000 players"): fills a fresh
 //! database with players and their draws through the real [`Store`], then times the
 //! leaderboard's reads through the same API and prints each database's plans for them.
 //!

@@ -294,6 +294,7 @@ impl Drawing {
                     idempotency: None,
                     collided_nonces: collided.clone(),
                     player_id,
+                    session_check: None,
                 };
                 match self.store.insert_draw(draw).await? {
                     InsertOutcome::Inserted(award) => {

@@ -9,7 +9,7 @@ use super::Frontend;
 use super::calls::{self, GameInput, Keys};
 use super::clients::DependencyError;
 use crate::server::RequestId;
-use crate::store::{Award, Idempotency, InsertOutcome, NewDraw, StoreError, StoredDraw};
+use crate::store::{Award, Idempotency, InsertOutcome, NewDraw, SessionCheck, StoreError, StoredDraw};
 use prizegen_domain::fairness::ClientSeed;
 use prizegen_domain::games::{FieldError, Game};
 use sha2::{Digest, Sha256};
@@ -41,11 +41,20 @@ pub struct Owner {
     pub id: i64,
     /// Their name.
     pub name: String,
+    /// What the write must find still true of their session, when it was not read for this
+    /// request (see `players::cache`).
+    pub check: Option<SessionCheck>,
 }
 
 impl From<&super::players::SignedIn> for Owner {
     fn from(player: &super::players::SignedIn) -> Self {
-        Self { id: player.id, name: player.name.clone() }
+        Self { id: player.id, name: player.name.clone(), check: None }
+    }
+}
+
+impl From<&super::players::cache::DrawingPlayer> for Owner {
+    fn from(drawing: &super::players::cache::DrawingPlayer) -> Self {
+        Self { check: drawing.check(), ..Self::from(&drawing.player) }
     }
 }
 
@@ -94,6 +103,10 @@ pub enum DrawError {
     /// The player's account was deleted while the draw was being made.
     #[error("the account this draw was for was deleted meanwhile; nothing was drawn")]
     PlayerGone,
+    /// The session the draw assumed has ended or changed since this replica read it; nothing
+    /// was drawn (the caller reads the session afresh and tries again, or refuses).
+    #[error("the session has ended or changed; nothing was drawn")]
+    SessionChanged,
     /// The database is down or misbehaved.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -155,6 +168,7 @@ pub async fn create(
             idempotency: idempotency.clone(),
             collided_nonces: collided.clone(),
             player_id: request.player.as_ref().map(|p| p.id),
+            session_check: request.player.as_ref().and_then(|p| p.check.clone()),
         };
         match front.store.insert_draw(draw.clone()).await? {
             InsertOutcome::Inserted(award) => {
@@ -186,6 +200,7 @@ pub async fn create(
                 return replay(earlier.ok_or_else(vanished)?, idempotency);
             }
             InsertOutcome::PlayerGone => return Err(DrawError::PlayerGone),
+            InsertOutcome::SessionChanged => return Err(DrawError::SessionChanged),
             InsertOutcome::CampaignUnavailable => {
                 check_campaign(front, &campaign, request.game).await?;
                 return Err(DrawError::CampaignUnavailable { campaign, game: request.game, why: "" });
@@ -283,8 +298,10 @@ mod tests {
             "43a9219ac249cbc61b9d17f4479f6a43b48595788c1312e43112d352b3f3df3e"
         );
         assert_ne!(request_hash(&plain, "attack-2"), request_hash(&plain, "attack"), "the campaign counts");
-        let ann = DrawRequest { player: Some(Owner { id: 7, name: "Ann".into() }), ..plain.clone() };
-        let bob = DrawRequest { player: Some(Owner { id: 8, name: "Ann".into() }), ..plain.clone() };
+        let ann =
+            DrawRequest { player: Some(Owner { id: 7, name: "Ann".into(), check: None }), ..plain.clone() };
+        let bob =
+            DrawRequest { player: Some(Owner { id: 8, name: "Ann".into(), check: None }), ..plain.clone() };
         assert_ne!(request_hash(&ann, "attack"), request_hash(&plain, "attack"), "the player counts");
         assert_ne!(request_hash(&ann, "attack"), request_hash(&bob, "attack"), "by id");
         let ranks = [

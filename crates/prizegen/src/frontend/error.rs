@@ -62,7 +62,7 @@ impl From<DrawError> for ApiError {
             DrawError::UnknownSequence(_) => ApiError::not_found("unknown_sequence", message),
             DrawError::AlreadyClaimed(_) => ApiError::conflict("already_submitted", message),
             DrawError::Exhausted => ApiError::conflict("exhausted", message),
-            DrawError::PlayerGone => ApiError::not_signed_in(message),
+            DrawError::PlayerGone | DrawError::SessionChanged => ApiError::not_signed_in(message),
             DrawError::Dependency(e) => e.into(),
             DrawError::Store(e) => e.into(),
         }

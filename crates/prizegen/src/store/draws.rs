@@ -39,6 +39,35 @@ pub struct NewDraw {
     pub collided_nonces: Vec<u64>,
     /// The signed-in player it belongs to; `None` for an anonymous draw.
     pub player_id: Option<i64>,
+    /// For a draw made on a replica's remembered view of the session: what the write must find
+    /// still true, in its own transaction, or refuse it ([`InsertOutcome::SessionChanged`]).
+    pub session_check: Option<SessionCheck>,
+}
+
+/// What a signed-in draw assumed of its session, checked by the write: the session is still
+/// live and still the draw's player's, and their default client seed is still the one the draw
+/// assumed. A replica may then skip reading the session before each draw (the front end's
+/// `SessionCache`) without ever storing a draw for a session that has ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionCheck {
+    /// The session's token hash.
+    pub token_hash: String,
+    /// The player's default client seed, as the draw assumed it.
+    pub client_seed: Option<String>,
+    /// Now (Unix milliseconds): the session must not have expired by then.
+    pub now_ms: i64,
+}
+
+impl SessionCheck {
+    /// The arguments of [`SESSION_PLAYER`](super::players::SESSION_PLAYER).
+    pub(super) fn args(&self) -> Vec<Arg<'static>> {
+        vec![self.token_hash.clone().into(), self.now_ms.into()]
+    }
+
+    /// Whether the session as read now (`None`: ended) still says what the draw assumed.
+    pub(super) fn holds(&self, found: Option<&super::SessionPlayer>, player_id: Option<i64>) -> bool {
+        found.is_some_and(|p| Some(p.id) == player_id && p.client_seed == self.client_seed)
+    }
 }
 
 /// An `Idempotency-Key` and the request it was first used with.
@@ -67,6 +96,9 @@ pub enum InsertOutcome {
     CampaignUnavailable,
     /// The player's account was deleted while the draw was being made.
     PlayerGone,
+    /// The session a [`SessionCheck`] names has ended, or its player's default client seed has
+    /// changed: look the session up afresh, then draw again or refuse.
+    SessionChanged,
 }
 
 /// A stored draw, with its seed's public parts.
@@ -305,6 +337,7 @@ mod tests {
             idempotency: Some(Idempotency { key: "k".into(), request_hash: "h".into() }),
             collided_nonces: vec![40],
             player_id: Some(12),
+            session_check: None,
         }
     }
 

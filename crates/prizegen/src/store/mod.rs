@@ -42,7 +42,7 @@ mod url;
 
 pub use campaigns::{Campaign, CampaignFields, CampaignWrite};
 pub use claims::{ClaimOutcome, NewClaim};
-pub use draws::{DrawFilter, Idempotency, InsertOutcome, NewDraw, StoredDraw};
+pub use draws::{DrawFilter, Idempotency, InsertOutcome, NewDraw, SessionCheck, StoredDraw};
 pub use error::{Cause, StoreError};
 pub use leaderboard::{Board, Period, Position, Scope, Standing};
 pub use players::{

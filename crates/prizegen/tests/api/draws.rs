@@ -211,6 +211,7 @@ async fn a_taken_account_number_is_drawn_again_with_the_next_nonce() {
         idempotency: None,
         collided_nonces: Vec::new(),
         player_id: None,
+        session_check: None,
     };
     assert!(matches!(store.insert_draw(blocker).await.unwrap(), prizegen::store::InsertOutcome::Inserted(_)));
 

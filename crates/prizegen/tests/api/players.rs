@@ -116,6 +116,60 @@ async fn a_player_registers_signs_in_draws_and_signs_out_everywhere() {
     assert!(refused.headers()["www-authenticate"].to_str().unwrap().starts_with("Bearer"));
 }
 
+/// How many draws of `game` there are, anonymous or not.
+async fn draws_of(app: &TestApp, game: &str) -> usize {
+    let listed: Value = app.get(&format!("/api/v1/draws?game={game}&limit=100")).await.json().await.unwrap();
+    listed["draws"].as_array().map_or_else(|| panic!("no draws list: {listed}"), Vec::len)
+}
+
+#[tokio::test]
+async fn a_replica_that_remembers_a_session_draws_with_what_the_database_says_now() {
+    // The front end remembers the sessions its draws read (players::cache) and lets the draw's
+    // write check them: a change made through another replica must still take effect at once.
+    let Some(mut app) = TestApp::spawn().await else { return };
+    let replica = app.add_replica().await;
+    let token = player(&app, "Rememberer").await;
+    let first = draw_as(&app, &token, json!({"game": "spy-mission"})).await;
+    assert_eq!(first["fairness"]["client_seed"], "", "no default seed yet");
+
+    // A default seed set through the other replica is used by this one's next draw.
+    let set = app
+        .http
+        .patch(format!("{replica}/api/v1/players/me"))
+        .bearer_auth(&token)
+        .json(&json!({"client_seed": "set elsewhere"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), 200);
+    let second = draw_as(&app, &token, json!({"game": "spy-mission"})).await;
+    assert_eq!(second["fairness"]["client_seed"], "set elsewhere");
+    assert_eq!(second["player"], "Rememberer");
+
+    // Signed out through the other replica: this one refuses the next draw and stores nothing.
+    let before = draws_of(&app, "spy-mission").await;
+    assert_eq!(before, 2);
+    let out = app
+        .http
+        .delete(format!("{replica}/api/v1/sessions/current"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 204);
+    let refused = app
+        .http
+        .post(format!("{}/api/v1/draws", app.url))
+        .bearer_auth(&token)
+        .json(&json!({"game": "spy-mission"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_code(refused).await;
+    assert_eq!((status, code.as_str()), (401, "not_signed_in"));
+    assert_eq!(draws_of(&app, "spy-mission").await, before, "nothing was drawn for the ended session");
+}
+
 #[tokio::test]
 async fn the_stored_password_is_an_argon2id_phc_string() {
     let Some(app) = TestApp::spawn().await else { return };

@@ -3,10 +3,11 @@
 use super::ApiQuery;
 use super::schemas::NewDraw;
 use crate::frontend::Frontend;
-use crate::frontend::auth::MaybePlayer;
+use crate::frontend::auth::player::{ENDED as SESSION_ENDED, bearer as bearer_token};
 use crate::frontend::calls;
 use crate::frontend::campaigns::valid_slug;
 use crate::frontend::draws::{self, DrawError, DrawRequest, Owner};
+use crate::frontend::players;
 use crate::frontend::view::DrawBody;
 use crate::server::error::ErrorResponse;
 use crate::server::{ApiError, ApiJson, RequestId};
@@ -97,7 +98,6 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 pub async fn create(
     State(front): State<Arc<Frontend>>,
     Extension(request_id): Extension<RequestId>,
-    MaybePlayer(player): MaybePlayer,
     headers: HeaderMap,
     ApiJson(body): ApiJson<CreateDraw>,
 ) -> Result<Response, ApiError> {
@@ -105,20 +105,48 @@ pub async fn create(
         .game
         .parse()
         .map_err(|e: prizegen_domain::games::UnknownGame| ApiError::invalid("unknown_game", e.to_string()))?;
-    // A signed-in player's default seed, when the request names none.
-    let seed = body.client_seed.or_else(|| player.as_ref().and_then(|p| p.client_seed.clone()));
-    let client_seed = ClientSeed::parse(seed.unwrap_or_default())
-        .map_err(|e| ApiError::invalid("invalid_client_seed", e.to_string()))?;
     let input = calls::parse_input(game, body.input.as_ref()).map_err(DrawError::InvalidInput)?;
-    let request = DrawRequest {
-        game,
-        campaign: body.campaign,
-        client_seed,
-        input,
-        idempotency_key: idempotency_key(&headers)?,
-        player: player.as_ref().map(Owner::from),
+    let idempotency_key = idempotency_key(&headers)?;
+    let token = match headers.get(header::AUTHORIZATION) {
+        None => None,
+        Some(_) => Some(bearer_token(&headers).ok_or_else(|| ApiError::not_signed_in(SESSION_ENDED))?),
     };
-    let created = draws::create(&front, request, &request_id).await?;
+    // A signed-in draw first uses the session as this replica remembers it, which the write
+    // checks; if the write finds it ended or changed, the session is read afresh and the draw
+    // made once more (or refused: 401). See `players::cache`.
+    let mut remembered = true;
+    let created = loop {
+        let player = match token {
+            None => None,
+            Some(token) => Some(
+                players::drawing_player(&front, token, remembered)
+                    .await?
+                    .ok_or_else(|| ApiError::not_signed_in(SESSION_ENDED))?,
+            ),
+        };
+        // A signed-in player's default seed, when the request names none.
+        let seed =
+            body.client_seed.clone().or_else(|| player.as_ref().and_then(|p| p.player.client_seed.clone()));
+        let client_seed = ClientSeed::parse(seed.unwrap_or_default())
+            .map_err(|e| ApiError::invalid("invalid_client_seed", e.to_string()))?;
+        let request = DrawRequest {
+            game,
+            campaign: body.campaign.clone(),
+            client_seed,
+            input: input.clone(),
+            idempotency_key: idempotency_key.clone(),
+            player: player.as_ref().map(Owner::from),
+        };
+        match draws::create(&front, request, &request_id).await {
+            Err(DrawError::SessionChanged) if remembered => {
+                if let Some(player) = &player {
+                    front.players.sessions.forget(&player.player.token_hash);
+                }
+                remembered = false;
+            }
+            created => break created?,
+        }
+    };
     let location = format!("/api/v1/draws/{}", created.draw.id);
     let body = body_of(created.draw)?;
     let mut response = (StatusCode::CREATED, [(header::LOCATION, location)], Json(body)).into_response();

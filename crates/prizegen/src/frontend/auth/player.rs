@@ -24,13 +24,14 @@ pub struct Player(pub SignedIn);
 pub struct Visitor(pub Option<SignedIn>);
 
 /// The bearer token of a request, if it sends one.
-fn bearer(parts: &Parts) -> Option<&str> {
-    let value = parts.headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
+pub fn bearer(headers: &http::HeaderMap) -> Option<&str> {
+    let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-const ENDED: &str = "the session token is not valid or has ended (signed out, password changed, expired); \
+/// The 401's message for a token that is not a live session.
+pub const ENDED: &str = "the session token is not valid or has ended (signed out, password changed, expired); \
                      sign in again with POST /api/v1/sessions";
 
 impl FromRequestParts<Arc<Frontend>> for MaybePlayer {
@@ -40,7 +41,7 @@ impl FromRequestParts<Arc<Frontend>> for MaybePlayer {
         if parts.headers.get(http::header::AUTHORIZATION).is_none() {
             return Ok(Self(None));
         }
-        let token = bearer(parts).ok_or_else(|| ApiError::not_signed_in(ENDED))?;
+        let token = bearer(&parts.headers).ok_or_else(|| ApiError::not_signed_in(ENDED))?;
         match players::session(front, token).await? {
             Some(player) => Ok(Self(Some(player))),
             None => Err(ApiError::not_signed_in(ENDED)),

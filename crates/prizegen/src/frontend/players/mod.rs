@@ -9,6 +9,7 @@
 //! the password is checked, and gives them back when it is right. A wrong password and an
 //! unknown name get the same answer after the same work (one Argon2 verification).
 
+pub mod cache;
 pub mod names;
 pub mod passwords;
 pub mod tokens;
@@ -28,6 +29,8 @@ pub struct Players {
     pub hasher: Hasher,
     /// Signs the players' form tokens.
     pub forms: FormKey,
+    /// The sessions this replica's draws have read lately (see [`cache`]).
+    pub sessions: cache::SessionCache,
 }
 
 /// A signed-in player, as a request's session says.
@@ -90,7 +93,7 @@ impl Players {
         let forms = FormKey::from_hex(&stored).context("the stored form key is not 64 hex digits")?;
         let hasher = Hasher::new().map_err(|e| anyhow::anyhow!(e)).context("preparing password hashing")?;
         tracing::info!(at_once = hasher.permits(), "password hashing bounded");
-        Ok(Self { hasher, forms })
+        Ok(Self { hasher, forms, sessions: cache::SessionCache::default() })
     }
 }
 
@@ -182,8 +185,29 @@ pub async fn session(front: &Frontend, token: &str) -> Result<Option<SignedIn>, 
     }))
 }
 
+/// The player of a session token, for a draw: as this replica remembers it when `remembered`
+/// may be used (the draw's write then checks it), else read now and remembered.
+pub async fn drawing_player(
+    front: &Frontend,
+    token: &str,
+    remembered: bool,
+) -> Result<Option<cache::DrawingPlayer>, StoreError> {
+    if remembered
+        && tokens::plausible(token)
+        && let Some(player) = front.players.sessions.get(&tokens::token_hash(token))
+    {
+        return Ok(Some(cache::DrawingPlayer { player, remembered: true }));
+    }
+    let player = session(front, token).await?;
+    if let Some(player) = &player {
+        front.players.sessions.put(player);
+    }
+    Ok(player.map(|player| cache::DrawingPlayer { player, remembered: false }))
+}
+
 /// Ends the session.
 pub async fn sign_out(front: &Frontend, player: &SignedIn) -> Result<(), PlayerError> {
+    front.players.sessions.forget(&player.token_hash);
     front.store.delete_session(&player.token_hash).await?;
     Ok(())
 }

@@ -1,10 +1,14 @@
 //! Draws on SQLite: where a new one may go, paying its prize, the insert itself, and reads.
 
 use super::{SqliteStore, execute, settle};
-use crate::store::draws::{DRAW_BY_ID, DRAW_BY_IDEMPOTENCY_KEY, EncodedDraw, INSERT_DRAW};
+use crate::store::draws::{DRAW_BY_ID, DRAW_BY_IDEMPOTENCY_KEY, EncodedDraw, INSERT_DRAW, SessionCheck};
+use crate::store::players::SESSION_PLAYER;
+use crate::store::rows::FromRow;
 use crate::store::stock::{Ladder, PAY, pay_args};
 use crate::store::target::{Refusal, Target};
-use crate::store::{Award, DrawFilter, InsertOutcome, NewDraw, PrizeDraw, StoreError, StoredDraw};
+use crate::store::{
+    Award, DrawFilter, InsertOutcome, NewDraw, PrizeDraw, SessionPlayer, StoreError, StoredDraw,
+};
 use prizegen_domain::games::Game;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -40,6 +44,16 @@ pub(super) fn award(conn: &Connection, campaign_id: i64, prize: &PrizeDraw) -> r
     Ok(ladder.award())
 }
 
+/// Whether the session a draw assumed still holds, read inside the writing transaction (see
+/// [`SessionCheck`]).
+fn session_holds(conn: &Connection, check: &SessionCheck, player_id: Option<i64>) -> rusqlite::Result<bool> {
+    let found = conn
+        .prepare_cached(SESSION_PLAYER)?
+        .query_row(rusqlite::params_from_iter(check.args()), |row| SessionPlayer::from_row(row))
+        .optional()?;
+    Ok(check.holds(found.as_ref(), player_id))
+}
+
 impl SqliteStore {
     /// Stores a draw and pays its prize in one writer job; committed when this returns.
     pub async fn insert_draw(&self, draw: NewDraw) -> Result<InsertOutcome, StoreError> {
@@ -52,6 +66,11 @@ impl SqliteStore {
                     Target::Campaign(id) => id,
                     Target::Refused(refusal) => return Ok(refusal.into()),
                 };
+                if let Some(check) = &draw.session_check
+                    && !session_holds(conn, check, draw.player_id)?
+                {
+                    return Ok(InsertOutcome::SessionChanged);
+                }
                 let award = award(conn, campaign_id, &draw.prize)?;
                 // A UNIQUE violation here is an error, so the job's savepoint also undoes the
                 // budget spent above; `settle` reads it as the answer it is.

@@ -3,11 +3,15 @@
 
 use super::errors::settle;
 use super::{SqlxStore, error};
-use crate::store::draws::{DRAW_BY_ID, DRAW_BY_IDEMPOTENCY_KEY, EncodedDraw, INSERT_DRAW};
+use crate::store::draws::{DRAW_BY_ID, DRAW_BY_IDEMPOTENCY_KEY, EncodedDraw, INSERT_DRAW, SessionCheck};
+use crate::store::players::SESSION_PLAYER;
+use crate::store::rows::FromRow;
 use crate::store::rows::StoredRow;
 use crate::store::stock::{Ladder, PAY, pay_args};
 use crate::store::target::{Refusal, Target};
-use crate::store::{Award, DrawFilter, InsertOutcome, NewDraw, PrizeDraw, StoreError, StoredDraw};
+use crate::store::{
+    Award, DrawFilter, InsertOutcome, NewDraw, PrizeDraw, SessionPlayer, StoreError, StoredDraw,
+};
 use prizegen_domain::games::Game;
 use sqlx::AnyConnection;
 
@@ -59,6 +63,20 @@ impl SqlxStore {
         Ok(ladder.award())
     }
 
+    /// Whether the session a draw assumed still holds, read inside its transaction (see
+    /// [`SessionCheck`]).
+    async fn session_holds(
+        &self,
+        conn: &mut AnyConnection,
+        check: &SessionCheck,
+        player_id: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let row =
+            self.query(SESSION_PLAYER, &check.args()).fetch_optional(&mut *conn).await.map_err(error)?;
+        let found = row.as_ref().map(SessionPlayer::from_row).transpose()?;
+        Ok(check.holds(found.as_ref(), player_id))
+    }
+
     /// Stores a draw and pays its prize in one transaction, retried if the server breaks a deadlock.
     pub async fn insert_draw(&self, draw: NewDraw) -> Result<InsertOutcome, StoreError> {
         let new = EncodedDraw::new(draw)?;
@@ -70,6 +88,11 @@ impl SqlxStore {
                     Target::Campaign(id) => id,
                     Target::Refused(refusal) => return Ok(refusal.into()),
                 };
+                if let Some(check) = &draw.session_check
+                    && !self.session_holds(&mut tx, check, draw.player_id).await?
+                {
+                    return Ok(InsertOutcome::SessionChanged);
+                }
                 let award = self.award(&mut tx, campaign_id, &draw.prize).await?;
                 let inserted =
                     self.query(INSERT_DRAW, &new.insert_args(campaign_id, &award)).execute(&mut *tx).await;
