@@ -24,6 +24,7 @@ fn api_routes() -> Router<Arc<Frontend>> {
         .routes(routes!(api::games::list))
         .routes(routes!(api::draws::create, api::draws::list))
         .routes(routes!(api::draws::one))
+        .routes(routes!(api::draws::export))
         .routes(routes!(api::fairness::show))
         .routes(routes!(api::fairness::rotate))
         .routes(routes!(api::sequences::generate))

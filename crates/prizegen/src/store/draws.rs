@@ -171,6 +171,17 @@ pub(super) const DRAW_BY_ID: &str = concat!(select_draws!(), " WHERE d.id = ?");
 /// The draw made under an idempotency key.
 pub(super) const DRAW_BY_IDEMPOTENCY_KEY: &str = concat!(select_draws!(), " WHERE d.idempotency_key = ?");
 
+/// A page of one seed's draws in nonce order (the order of its Merkle leaves), after a nonce.
+/// Arguments: the seed's hash, the last nonce of the previous page (-1 for the first), limit.
+pub(super) const DRAWS_OF_SEED: &str =
+    concat!(select_draws!(), " WHERE s.seed_hash = ? AND d.nonce > ? ORDER BY d.nonce LIMIT ?");
+
+/// The arguments of [`DRAWS_OF_SEED`].
+pub(super) fn draws_of_seed_args(seed_hash: &str, after_nonce: Option<u64>, limit: u32) -> Vec<Arg<'static>> {
+    let after = after_nonce.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+    vec![seed_hash.to_owned().into(), after.into(), i64::from(limit).into()]
+}
+
 /// A new draw. Arguments: [`EncodedDraw::insert_args`].
 pub(super) const INSERT_DRAW: &str = "INSERT INTO draws (id, game, campaign_id, created_at, seed_id, nonce,
          client_seed, result, prize_pence, prize_label, drawn_prize_pence, drawn_prize_label, served_by,

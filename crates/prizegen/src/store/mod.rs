@@ -217,6 +217,17 @@ impl Store {
         backend!(self.recent_draws(filter))
     }
 
+    /// A page of the draws made under the seed with this hash, in nonce order (the order of
+    /// its Merkle leaves), after `after_nonce` (from the first when `None`).
+    pub async fn draws_of_seed(
+        &self,
+        seed_hash: &str,
+        after_nonce: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<StoredDraw>, StoreError> {
+        backend!(self.draws_of_seed(seed_hash, after_nonce, limit))
+    }
+
     /// Registers a player; the name must be free in any case.
     pub async fn register_player(&self, player: NewPlayer) -> Result<Registration, StoreError> {
         backend!(self.register_player(player))

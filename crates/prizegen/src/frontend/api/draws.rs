@@ -246,6 +246,80 @@ pub async fn list(
     Ok(Json(DrawList { draws }))
 }
 
+/// Filter of `GET /api/v1/draws/export`.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// The seed's commitment: the draws made under it.
+    #[param(pattern = r"^[0-9a-f]{64}$", min_length = 64, max_length = 64)]
+    seed_hash: String,
+}
+
+/// Draws read per database call while exporting: the export holds one page at a time.
+const EXPORT_PAGE: u32 = 500;
+
+/// Every draw made under one seed, as NDJSON, for auditors.
+#[utoipa::path(
+    get,
+    tag = "draws",
+    operation_id = "exportDraws",
+    path = "/api/v1/draws/export",
+    params(ExportQuery),
+    responses(
+        (status = 200, description = "One draw per line (each as `GET /api/v1/draws/{id}` gives it), in nonce \
+            order — the order of the seed's Merkle leaves. Streamed a page at a time, so memory does not grow \
+            with the number of draws. For a revealed seed the list is complete and final; for the current seed \
+            it is what has been committed so far. A failure after the first line ends the transfer without its \
+            last chunk, so a truncated export cannot pass for a complete one.",
+            content_type = "application/x-ndjson", body = DrawBody),
+        (status = 404, description = "No seed has that commitment (`seed_not_found`).", body = ErrorResponse),
+        (status = 422, description = "`seed_hash` is not 64 lower-case hex digits (`invalid_seed_hash`).",
+            body = ErrorResponse),
+    ),
+)]
+pub async fn export(
+    State(front): State<Arc<Frontend>>,
+    ApiQuery(query): ApiQuery<ExportQuery>,
+) -> Result<Response, ApiError> {
+    let hash = query.seed_hash;
+    if hash.len() != 64 || !hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        let error = ApiError::invalid(
+            "invalid_seed_hash",
+            "seed_hash is a seed's commitment: 64 lower-case hex digits",
+        );
+        return Err(error.on_field("seed_hash"));
+    }
+    if !front.store.seeds().await?.iter().any(|seed| seed.hash.to_string() == hash) {
+        return Err(ApiError::not_found("seed_not_found", format!("no seed has the commitment {hash}")));
+    }
+    let pages = futures_util::stream::try_unfold(Some((front, hash, None)), |state| async move {
+        let Some((front, hash, after)) = state else { return Ok(None) };
+        let page = front.store.draws_of_seed(&hash, after, EXPORT_PAGE).await.map_err(export_failed)?;
+        let Some(last) = page.last().map(|draw| draw.nonce) else { return Ok(None) };
+        let full = page.len() == EXPORT_PAGE as usize;
+        let mut lines = Vec::with_capacity(page.len() * 700);
+        for draw in page {
+            let body = DrawBody::from_stored(draw).map_err(export_failed)?;
+            serde_json::to_writer(&mut lines, &body).map_err(export_failed)?;
+            lines.push(b'\n');
+        }
+        Ok::<_, std::io::Error>(Some((
+            axum::body::Bytes::from(lines),
+            full.then_some((front, hash, Some(last))),
+        )))
+    });
+    let headers = [(header::CONTENT_TYPE, "application/x-ndjson")];
+    Ok((headers, axum::body::Body::from_stream(pages)).into_response())
+}
+
+/// An export that failed after its 200 was sent: logged here (the response's log line has
+/// already been written), and the transfer is cut off.
+fn export_failed(error: impl std::fmt::Display) -> std::io::Error {
+    tracing::error!(%error, "the export failed midway; ending the transfer");
+    std::io::Error::other(error.to_string())
+}
+
 fn body_of(draw: StoredDraw) -> Result<DrawBody, ApiError> {
     DrawBody::from_stored(draw).map_err(ApiError::internal)
 }

@@ -3,7 +3,10 @@
 
 use super::errors::settle;
 use super::{SqlxStore, error};
-use crate::store::draws::{DRAW_BY_ID, DRAW_BY_IDEMPOTENCY_KEY, EncodedDraw, INSERT_DRAW, SessionCheck};
+use crate::store::draws::{
+    DRAW_BY_ID, DRAW_BY_IDEMPOTENCY_KEY, DRAWS_OF_SEED, EncodedDraw, INSERT_DRAW, SessionCheck,
+    draws_of_seed_args,
+};
 use crate::store::players::SESSION_PLAYER;
 use crate::store::rows::FromRow;
 use crate::store::rows::StoredRow;
@@ -120,6 +123,16 @@ impl SqlxStore {
     /// The draw made under an idempotency key, if any.
     pub async fn draw_by_idempotency_key(&self, key: &str) -> Result<Option<StoredDraw>, StoreError> {
         self.one(DRAW_BY_IDEMPOTENCY_KEY, &[key.into()]).await
+    }
+
+    /// A page of one seed's draws, in nonce order, after `after_nonce`.
+    pub async fn draws_of_seed(
+        &self,
+        seed_hash: &str,
+        after_nonce: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<StoredDraw>, StoreError> {
+        self.all(DRAWS_OF_SEED, &draws_of_seed_args(seed_hash, after_nonce, limit)).await
     }
 
     /// Recent draws, newest first.
