@@ -55,6 +55,14 @@ pub fn winnings_chart(start: i64, points: &[(i64, i64)]) -> Option<Chart> {
     let end_x = if points.len() == 1 { LEFT + plot_w } else { x(last.0) };
     let area = format!("{path} V {axis_y:.1} H {:.1} Z", x(first.0));
     let date = |ms: i64| crate::frontend::view::rfc3339(ms).get(..10).unwrap_or_default().to_owned();
+    // Within one day the axis shows the times (UTC), not the same date twice.
+    let time =
+        |ms: i64| format!("{} UTC", crate::frontend::view::rfc3339(ms).get(11..16).unwrap_or_default());
+    let (from, to) = if date(first.0) == date(last.0) {
+        (time(first.0), time(last.0))
+    } else {
+        (date(first.0), date(last.0))
+    };
     Some(Chart {
         width: WIDTH,
         height: HEIGHT,
@@ -69,8 +77,8 @@ pub fn winnings_chart(start: i64, points: &[(i64, i64)]) -> Option<Chart> {
         area,
         max_label: Pence(max as u64).to_string(),
         max_y: TOP + 4.0,
-        from: date(first.0),
-        to: date(last.0),
+        from,
+        to,
         axis_y,
         left: LEFT,
         right: end_x,
@@ -100,6 +108,13 @@ mod tests {
         assert_eq!(chart.max_label, "£35");
         assert_eq!((chart.from.as_str(), chart.to.as_str()), ("1970-01-01", "1970-01-04"));
         assert!(chart.description.contains("3 prizes") && chart.description.contains("£35"));
+        let hour = 3_600_000;
+        let one_day = winnings_chart(0, &[(9 * hour, 1_000), (17 * hour + 60_000, 2_000)]).unwrap();
+        assert_eq!(
+            (one_day.from.as_str(), one_day.to.as_str()),
+            ("09:00 UTC", "17:01 UTC"),
+            "times within a day"
+        );
     }
 
     #[test]
