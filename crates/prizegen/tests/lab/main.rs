@@ -1,8 +1,16 @@
 //! The lab tools as a test lab runs them: the real binary's `prizegen stream` checked against
 //! SPEC §2's block formula (computed here with the `hmac` and `sha2` crates, not the stream
-//! code), and `prizegen outcomes` checked by `prizegen verify`.
+//! code), `prizegen outcomes` checked by `prizegen verify`, and dieharder judging the stream.
+//!
+//! The dieharder test needs `dieharder` (Debian). Without it the test is skipped with a printed
+//! reason (`SKIPPED <test>: <reason>` on standard error, see `support/skip.rs`), except in CI
+//! (`CI` set), where a skip would hide a broken setup: it fails.
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
+#[path = "../support/skip.rs"]
+mod skip;
+
+mod dieharder;
 mod outcomes;
 mod stream;
 
