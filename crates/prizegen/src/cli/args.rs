@@ -298,7 +298,7 @@ pub struct StreamArgs {
 /// `prizegen outcomes`: which game, how many draws, under which seed.
 #[derive(Args, Debug)]
 pub struct OutcomesArgs {
-    /// The game to draw.
+    /// The game to draw: account-prize, prize-pool, spy-mission, attack or character.
     #[arg(long)]
     pub game: prizegen_domain::games::Game,
     /// The implementations: one version for all three services (`v2`), or per service
