@@ -6,6 +6,7 @@ use crate::server::forwarded::TrustedProxies;
 use crate::store::DatabaseUrl;
 use crate::telemetry::LogFormat;
 use clap::{Args, Parser, Subcommand};
+use prizegen_domain::fairness::{ClientSeed, ServerSeed, Service, ServiceKey};
 use prizegen_domain::games::Impl;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -37,6 +38,12 @@ pub enum Command {
     /// Exit 0 when URL answers 2xx within the timeout, 1 otherwise (for container health checks,
     /// where the image has no shell or curl).
     Healthcheck(HealthcheckArgs),
+    /// Write one key's raw HMAC byte stream to stdout (for dieharder, PractRand and other
+    /// statistical batteries).
+    Stream(StreamArgs),
+    /// Draw a game N times under one seed, offline, and write each draw as a CSV row (for
+    /// statistical tests of the outcomes).
+    Outcomes(OutcomesArgs),
 }
 
 #[derive(Args, Debug)]
@@ -211,8 +218,7 @@ pub struct FrontendArgs {
 
 impl GeneratorArgs {
     /// `--listen`, or the service's default port on loopback (the front end's default URLs).
-    pub fn listen_or_default(&self, service: prizegen_domain::fairness::Service) -> SocketAddr {
-        use prizegen_domain::fairness::Service;
+    pub fn listen_or_default(&self, service: Service) -> SocketAddr {
         let port = match service {
             Service::Letters => 8081,
             Service::Numbers => 8082,
@@ -266,6 +272,101 @@ pub struct VerifyArgs {
     pub server_seed: Option<String>,
 }
 
+/// `prizegen stream`: which key's stream, and how much of it.
+#[derive(Args, Debug)]
+pub struct StreamArgs {
+    /// The stream's key `k_S`, 64 hex digits.
+    #[arg(long, value_name = "HEX", value_parser = parse_key, required_unless_present = "seed", conflicts_with = "seed")]
+    pub key: Option<ServiceKey>,
+    /// Or derive the key as the front end does, from this server seed (64 hex digits).
+    #[arg(long, value_name = "HEX", value_parser = parse_seed, requires = "service")]
+    pub seed: Option<ServerSeed>,
+    /// With `--seed`: whose key, `letters`, `numbers` or `rules`.
+    #[arg(long, value_parser = parse_service, requires = "seed")]
+    pub service: Option<Service>,
+    /// With `--seed`: the client seed [default: empty].
+    #[arg(long, value_parser = parse_client_seed, requires = "seed")]
+    pub client_seed: Option<ClientSeed>,
+    /// With `--seed`: the nonce [default: 0].
+    #[arg(long, requires = "seed")]
+    pub nonce: Option<u64>,
+    /// Write exactly this many bytes; without it, write until the reader closes the pipe.
+    #[arg(long)]
+    pub bytes: Option<u64>,
+}
+
+/// `prizegen outcomes`: which game, how many draws, under which seed.
+#[derive(Args, Debug)]
+pub struct OutcomesArgs {
+    /// The game to draw: account-prize, prize-pool, spy-mission, attack or character.
+    #[arg(long)]
+    pub game: prizegen_domain::games::Game,
+    /// The implementations: one version for all three services (`v2`), or per service
+    /// (`numbers=v2,rules=v2`; a service not named runs v1).
+    #[arg(long = "impl", value_name = "IMPLS", value_parser = parse_impls, default_value = "v1")]
+    pub impls: Impls,
+    /// How many draws, at nonces 0 to N-1.
+    #[arg(long = "draws", short = 'n')]
+    pub draws: u64,
+    /// The server seed (64 hex digits) [default: a fresh random one, printed on stderr].
+    #[arg(long, visible_alias = "server-seed", value_name = "HEX", value_parser = parse_seed)]
+    pub seed: Option<ServerSeed>,
+    /// The client seed of every draw.
+    #[arg(long, value_parser = parse_client_seed, default_value = "")]
+    pub client_seed: ClientSeed,
+}
+
+/// The implementation each of services 2–4 runs, as `prizegen up` starts them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Impls {
+    /// Service 2.
+    pub letters: Impl,
+    /// Service 3.
+    pub numbers: Impl,
+    /// Service 4.
+    pub rules: Impl,
+}
+
+/// `v1` or `v2` for all three services, or `letters=v1,numbers=v2,rules=v1` (any of them, in
+/// any order; the others v1).
+pub fn parse_impls(text: &str) -> Result<Impls, String> {
+    if let Ok(imp) = text.parse::<Impl>() {
+        return Ok(Impls { letters: imp, numbers: imp, rules: imp });
+    }
+    let mut impls = Impls::default();
+    for part in text.split(',') {
+        let (service, version) = part.split_once('=').ok_or_else(|| {
+            format!("{part:?}: expected v1 or v2, or service=version pairs like numbers=v2,rules=v1")
+        })?;
+        let version: Impl = version.trim().parse().map_err(|e| format!("{e}"))?;
+        match parse_service(service.trim())? {
+            Service::Letters => impls.letters = version,
+            Service::Numbers => impls.numbers = version,
+            Service::Rules => impls.rules = version,
+        }
+    }
+    Ok(impls)
+}
+
+/// `letters`, `numbers` or `rules`.
+pub fn parse_service(text: &str) -> Result<Service, String> {
+    Service::ALL.into_iter().find(|s| s.as_str() == text).ok_or_else(|| {
+        format!("unknown service {text:?}; the services with keys are: letters, numbers, rules")
+    })
+}
+
+fn parse_key(text: &str) -> Result<ServiceKey, String> {
+    ServiceKey::from_hex(text).map_err(|e| e.to_string())
+}
+
+fn parse_seed(text: &str) -> Result<ServerSeed, String> {
+    ServerSeed::from_hex(text).map_err(|e| e.to_string())
+}
+
+fn parse_client_seed(text: &str) -> Result<ClientSeed, String> {
+    ClientSeed::parse(text).map_err(|e| e.to_string())
+}
+
 /// `2s`, `500ms`, `1m 30s` (humantime's forms), or a bare number of seconds (`1.5`).
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
@@ -305,5 +406,23 @@ mod tests {
         assert_eq!(args.listen_or_default(Service::Rules).port(), 8083);
         assert_eq!(args.listen_or_default(Service::Numbers).port(), 8082);
         assert!(Cli::try_parse_from(["prizegen", "serve", "letters", "--impl", "v3"]).is_err());
+    }
+
+    #[test]
+    fn impls_for_all_or_per_service() {
+        let all = |imp| Impls { letters: imp, numbers: imp, rules: imp };
+        assert_eq!(parse_impls("v2"), Ok(all(Impl::V2)));
+        assert_eq!(
+            parse_impls("numbers=v2,rules=v2"),
+            Ok(Impls { letters: Impl::V1, numbers: Impl::V2, rules: Impl::V2 })
+        );
+        assert_eq!(
+            parse_impls("rules=v2, letters=v2"),
+            Ok(Impls { letters: Impl::V2, numbers: Impl::V1, rules: Impl::V2 })
+        );
+        assert!(parse_impls("v3").unwrap_err().contains("v1 or v2"));
+        assert!(parse_impls("dice=v2").unwrap_err().contains("unknown service"));
+        assert!(parse_impls("numbers=v9").unwrap_err().contains("v1 or v2"));
+        assert!(parse_impls("").is_err());
     }
 }

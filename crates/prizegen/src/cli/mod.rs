@@ -1,9 +1,14 @@
-//! The command line: `prizegen up`, `prizegen serve <service>`, `prizegen verify`.
-//! Every flag has an environment fallback (SPEC §1), so containers configure by environment.
+//! The command line: `prizegen up`, `prizegen serve <service>`, `prizegen verify`, `load`,
+//! `healthcheck`, and the lab tools `stream` and `outcomes`.
+//! Every flag of the services has an environment fallback (SPEC §1), so containers configure by
+//! environment.
 
 mod args;
 mod healthcheck;
+mod outcomes;
+mod pipe;
 mod secrets;
+mod stream;
 mod up;
 mod verify;
 
@@ -18,8 +23,12 @@ use std::process::ExitCode;
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     crate::telemetry::init(cli.log_format);
-    if let Command::Verify(args) = &cli.command {
-        return verify::run(args);
+    // The offline commands need no async runtime.
+    match &cli.command {
+        Command::Verify(args) => return verify::run(args),
+        Command::Stream(args) => return stream::run(args),
+        Command::Outcomes(args) => return outcomes::run(args),
+        _ => {}
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -48,7 +57,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Up(args) => up::run(args).await,
         Command::Serve { service } => serve(service).await,
-        Command::Verify(_) | Command::Load(_) | Command::Healthcheck(_) => unreachable!("handled before"),
+        Command::Verify(_)
+        | Command::Load(_)
+        | Command::Healthcheck(_)
+        | Command::Stream(_)
+        | Command::Outcomes(_) => unreachable!("handled before"),
     }
 }
 
