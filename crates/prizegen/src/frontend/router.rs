@@ -46,7 +46,7 @@ fn api_routes() -> Router<Arc<Frontend>> {
 /// The HTML pages, with the layer that renders their error pages (`PageError`), which need the
 /// state.
 fn page_routes(front: &Arc<Frontend>) -> Router<Arc<Frontend>> {
-    use pages::{admin, draw, fairness, home, leaderboard, play, players, sequences};
+    use pages::{admin, draw, fairness, home, leaderboard, play, players, sequences, verify};
     Router::new()
         .route("/", get(home::page))
         .route("/static/{file}", get(pages::assets::file))
@@ -55,6 +55,7 @@ fn page_routes(front: &Arc<Frontend>) -> Router<Arc<Frontend>> {
         .route("/play/prize-pool/claim", post(sequences::claim))
         .route("/draws/{id}", get(draw::page))
         .route("/fairness", get(fairness::page))
+        .route("/verify", get(verify::page))
         .route("/register", get(players::register_page).post(players::register))
         .route("/sign-in", get(players::sign_in_page).post(players::sign_in))
         .route("/sign-out", post(players::sign_out))

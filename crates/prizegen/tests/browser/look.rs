@@ -194,6 +194,28 @@ async fn every_page_is_styled_readable_on_a_phone_and_labelled() {
         visit(&browser, &app, name, path).await;
     }
 
+    // The verifier: empty, then its report on a draw that won, one lowered by the budget, and
+    // one whose seed is still secret (drawn after the rotation).
+    visit(&browser, &app, "verify", "/verify").await;
+    let draw_id = |name: &str| {
+        let path = &pages.iter().find(|(n, _)| n == name).unwrap().1;
+        path.trim_start_matches("/draws/").to_owned()
+    };
+    let secret = app.post_draw(json!({"game": "spy-mission"})).await.json::<Value>().await.unwrap();
+    for (name, id) in [
+        ("verify-verified", draw_id("draw-won")),
+        ("verify-downgraded", draw_id("draw-downgraded")),
+        ("verify-character", draw_id("draw-character")),
+        ("verify-pending", secret["id"].as_str().unwrap().to_owned()),
+    ] {
+        for width in WIDTHS {
+            browser.client.set_window_size(width, 900).await.unwrap();
+            browser.goto(&format!("{}/verify?draw={id}", app.url)).await;
+            browser.wait_for("#verdict[data-status]:not([data-status='running'])").await;
+            look_at(&browser, name, width).await;
+        }
+    }
+
     // A refused character form (a POST's answer: looked at without reloading).
     browser.goto(&format!("{}/play/character", app.url)).await;
     browser.select_value("select[name='rank_strength']", "2").await;

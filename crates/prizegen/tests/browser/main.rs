@@ -19,3 +19,4 @@ mod common;
 mod look;
 mod players;
 mod prize_pool;
+mod verify;

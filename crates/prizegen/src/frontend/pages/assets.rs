@@ -1,8 +1,9 @@
-//! The pages' one stylesheet (`static/style.css`), built into the binary and served under a name
-//! that carries a hash of its content, `/static/style.<hash>.css`. Browsers may keep it for a
-//! year: a changed stylesheet has a new name, which the pages link as soon as they are served by
-//! the new binary. Keeping it a file (not an inline `<style>`) lets the pages' CSP say
-//! `style-src 'self'`.
+//! The pages' static files, built into the binary and served under names that carry a hash of
+//! their content: the one stylesheet (`static/style.css`) as `/static/style.<hash>.css`, and the
+//! in-browser verifier (`static/verify.js`, an ES module) as `/static/verify.<hash>.js`. Browsers
+//! may keep them for a year: a changed file has a new name, which the pages link as soon as they
+//! are served by the new binary. Keeping them files (no inline `<style>` or `<script>`) lets the
+//! pages' CSP say `style-src 'self'` and `script-src 'self'`.
 
 use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
@@ -13,36 +14,65 @@ use std::sync::LazyLock;
 /// The stylesheet, as written.
 pub const STYLESHEET: &str = include_str!("../../../static/style.css");
 
-/// `style.<the first 16 hex digits of its SHA-256>.css`.
-static STYLESHEET_NAME: LazyLock<String> =
-    LazyLock::new(|| format!("style.{}.css", &hex::encode(Sha256::digest(STYLESHEET))[..16]));
+/// The verifier module, as written.
+pub const VERIFIER: &str = include_str!("../../../static/verify.js");
 
-/// `/static/` and the name.
-static STYLESHEET_HREF: LazyLock<String> = LazyLock::new(|| format!("/static/{}", *STYLESHEET_NAME));
+/// One static file: its name's stem and extension, its media type and its content.
+struct Asset {
+    stem: &'static str,
+    extension: &'static str,
+    content_type: &'static str,
+    content: &'static str,
+}
+
+/// Every static file the pages use.
+const ASSETS: [Asset; 2] = [
+    Asset { stem: "style", extension: "css", content_type: "text/css; charset=utf-8", content: STYLESHEET },
+    Asset {
+        stem: "verify",
+        extension: "js",
+        content_type: "text/javascript; charset=utf-8",
+        content: VERIFIER,
+    },
+];
+
+/// `/static/<stem>.<the first 16 hex digits of its SHA-256>.<extension>` of each of [`ASSETS`].
+static HREFS: LazyLock<[String; 2]> = LazyLock::new(|| {
+    ASSETS.each_ref().map(|a| {
+        let hash = hex::encode(Sha256::digest(a.content));
+        format!("/static/{}.{}.{}", a.stem, &hash[..16], a.extension)
+    })
+});
 
 /// Where every page links the stylesheet from (`base.html` calls it).
 pub fn stylesheet_href() -> &'static str {
-    &STYLESHEET_HREF
+    &HREFS[0]
+}
+
+/// Where the `/verify` page loads the verifier module from (`verify.html` calls it).
+pub fn verifier_src() -> &'static str {
+    &HREFS[1]
 }
 
 /// A year: the longest a cache is asked to keep anything.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// `GET /static/{file}`: the stylesheet under its current name. Any other name is a 404 that
-/// no cache keeps: during a rolling update a page from one version may ask a replica of the
-/// other for its stylesheet, and that replica must not answer with different content under a
-/// name cached for a year (the next page load asks again).
+/// `GET /static/{file}`: a static file under its current name. Any other name is a 404 that no
+/// cache keeps: during a rolling update a page from one version may ask a replica of the other
+/// for its files, and that replica must not answer with different content under a name cached
+/// for a year (the next page load asks again).
 pub async fn file(Path(file): Path<String>) -> Response {
-    if file != *STYLESHEET_NAME {
+    let found = HREFS.iter().position(|href| href.strip_prefix("/static/") == Some(file.as_str()));
+    let Some(asset) = found.map(|i| &ASSETS[i]) else {
         let headers = [(header::CACHE_CONTROL, "no-store"), (header::X_CONTENT_TYPE_OPTIONS, "nosniff")];
         return (StatusCode::NOT_FOUND, headers, "There is no such file.\n").into_response();
-    }
+    };
     let headers = [
-        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+        (header::CONTENT_TYPE, asset.content_type),
         (header::CACHE_CONTROL, IMMUTABLE),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     ];
-    (headers, STYLESHEET).into_response()
+    (headers, asset.content).into_response()
 }
 
 #[cfg(test)]
@@ -72,8 +102,40 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_verifier_is_a_script_kept_for_a_year_under_its_hash() {
+        let src = verifier_src();
+        let name = src.strip_prefix("/static/").unwrap_or_default();
+        let hash = name.strip_prefix("verify.").and_then(|n| n.strip_suffix(".js")).unwrap_or_default();
+        assert!(hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()), "{src}");
+        assert_eq!(hash, &hex::encode(Sha256::digest(VERIFIER))[..16]);
+        let (status, headers, body) = get(name).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers[header::CONTENT_TYPE], "text/javascript; charset=utf-8");
+        assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert_eq!(body, VERIFIER);
+        assert!(body.contains("export async function verify("), "the module itself");
+    }
+
+    /// The module writes values as text and styles nothing inline (the CSP refuses inline
+    /// styles; HTML built from a draw's data would be a way in for a script).
+    #[test]
+    fn the_verifier_writes_text_not_html() {
+        for banned in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", ".style.", "eval("] {
+            assert!(!VERIFIER.contains(banned), "verify.js uses {banned}");
+        }
+        assert!(VERIFIER.contains("textContent"));
+    }
+
+    #[tokio::test]
     async fn another_name_is_not_found_and_not_cached() {
-        for name in ["style.css", "style.0000000000000000.css", "../Cargo.toml"] {
+        for name in [
+            "style.css",
+            "style.0000000000000000.css",
+            "verify.js",
+            "verify.0000000000000000.js",
+            "../Cargo.toml",
+        ] {
             let (status, headers, _) = get(name).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{name}");
             assert_eq!(headers[header::CACHE_CONTROL], "no-store", "{name}");

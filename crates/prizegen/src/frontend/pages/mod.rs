@@ -1,9 +1,10 @@
 //! Server-rendered HTML, one file per thing a person does: [`home`] (the games and campaigns),
 //! [`play`] (a game's page and its Draw button), [`sequences`] (prize-pool's two buttons),
-//! [`draw`] (a draw's page), [`fairness`], the players' own ([`players`]: register, sign in,
-//! "my draws", profiles) and the [`leaderboard`], and the operator's [`admin`] pages. The game's page
-//! they build on is `game_page.rs`; the character form's fields are [`character_form`]; the one
-//! stylesheet they all link (`static/style.css`) is served by [`assets`].
+//! [`draw`] (a draw's page), [`fairness`], [`verify`] (a draw recomputed in the browser), the
+//! players' own ([`players`]: register, sign in, "my draws", profiles) and the [`leaderboard`],
+//! and the operator's [`admin`] pages. The game's page they build on is `game_page.rs`; the character form's fields are [`character_form`]; the one
+//! stylesheet they all link (`static/style.css`) and the verifier module (`static/verify.js`) are
+//! served by [`assets`].
 //!
 //! Forms post to the same use cases as the API and redirect to the result (post/redirect/get),
 //! so reloading never draws twice; draw forms also carry a one-time idempotency key, so a double
@@ -22,6 +23,7 @@ pub mod leaderboard;
 pub mod play;
 pub mod players;
 pub mod sequences;
+pub mod verify;
 
 use super::Frontend;
 use super::auth::Visitor;
@@ -134,22 +136,38 @@ pub async fn not_found(State(front): State<Arc<Frontend>>, Visitor(viewer): Visi
     message_page(&front, StatusCode::NOT_FOUND, "Not found", message, viewer.as_ref())
 }
 
-/// Headers every page carries, also without a proxy in front (`prizegen up`): no framing, no
-/// content sniffing, no scripts, no third-party anything, and styles only from the front end's
-/// own stylesheet ([`assets`]): no inline `<style>` or `style=""`.
-const PAGE_HEADERS: [(&str, &str); 4] = [
-    (
-        "content-security-policy",
-        "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'",
-    ),
-    ("x-content-type-options", "nosniff"),
-    ("x-frame-options", "DENY"),
-    ("referrer-policy", "same-origin"),
-];
+/// The CSP of every page: no scripts, no third-party anything, and styles only from the front
+/// end's own stylesheet ([`assets`]): no inline `<style>` or `style=""`.
+const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// The CSP of the one page that runs a script, `/verify`: the same, plus scripts from the front
+/// end's own files only (no inline script or handler, no `eval`) and fetches to its own API.
+const SCRIPTED_CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; \
+    form-action 'self'; frame-ancestors 'none'";
+
+/// Headers every page carries, also without a proxy in front (`prizegen up`): its CSP, no
+/// framing, no content sniffing.
+fn page_headers(csp: &'static str) -> [(&'static str, &'static str); 4] {
+    [
+        ("content-security-policy", csp),
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "same-origin"),
+    ]
+}
 
 fn render(status: StatusCode, page: &impl Template) -> Response {
+    render_with(status, page, PAGE_CSP)
+}
+
+/// A page that runs the front end's own scripts ([`assets::verifier_src`]).
+fn render_scripted(status: StatusCode, page: &impl Template) -> Response {
+    render_with(status, page, SCRIPTED_CSP)
+}
+
+fn render_with(status: StatusCode, page: &impl Template, csp: &'static str) -> Response {
     match page.render() {
-        Ok(html) => (status, PAGE_HEADERS, Html(html)).into_response(),
+        Ok(html) => (status, page_headers(csp), Html(html)).into_response(),
         Err(e) => crate::server::ApiError::internal(e).into_response(),
     }
 }
