@@ -59,7 +59,8 @@ pub use sqlx::SqlOptions;
 
 /// The leaderboard's reads and a player's totals, by name, exactly as the store runs them
 /// (`?` placeholders; the names are those in `store/leaderboard.rs` and `store/players.rs`):
-/// what `examples/seed_players` asks each database to explain. Not an interface to build on.
+/// what `examples/seed_players` asks each database to explain (MariaDB runs the `_DERIVED`
+/// forms of TOP, AFTER and BEFORE). Not an interface to build on.
 #[doc(hidden)]
 pub const READ_STATEMENTS: &[(&str, &str)] = &[
     ("TOP", leaderboard::TOP),
@@ -68,6 +69,9 @@ pub const READ_STATEMENTS: &[(&str, &str)] = &[
     ("ENTRY", leaderboard::ENTRY),
     ("AHEAD", leaderboard::AHEAD),
     ("NOT_AFTER", leaderboard::NOT_AFTER),
+    ("TOP_DERIVED", leaderboard::TOP_DERIVED),
+    ("AFTER_DERIVED", leaderboard::AFTER_DERIVED),
+    ("BEFORE_DERIVED", leaderboard::BEFORE_DERIVED),
     ("DRAW_COUNTS", players::DRAW_COUNTS),
     ("GAME_WINNINGS", players::GAME_WINNINGS),
 ];

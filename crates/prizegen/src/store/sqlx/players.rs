@@ -7,7 +7,7 @@ use super::errors::settle;
 use super::{SqlxStore, error};
 use crate::store::StoreError;
 use crate::store::leaderboard::{
-    self, AFTER, AHEAD, BEFORE, Board, Count, Credit, ENTRY, NOT_AFTER, Position, Row, Standing, TOP, ranked,
+    self, AHEAD, Board, Count, Credit, ENTRY, NOT_AFTER, Position, Row, Standing, ranked,
 };
 use crate::store::players::{
     ATTEMPTS_PER_MINUTE, AttemptSlot, DELETE_EXPIRED_SESSIONS, DELETE_OTHER_SESSIONS, DELETE_PLAYER,
@@ -214,7 +214,8 @@ impl SqlxStore {
             Some(_) => self.count(NOT_AFTER, &args).await?,
         };
         args.push(i64::from(limit).into());
-        let rows = self.rows(if after.is_some() { AFTER } else { TOP }, &args).await?;
+        let [top, after_sql, _] = leaderboard::pages(self.dialect);
+        let rows = self.rows(if after.is_some() { after_sql } else { top }, &args).await?;
         Ok(ranked(rows, ahead))
     }
 
@@ -232,9 +233,10 @@ impl SqlxStore {
         let mut at = leaderboard::board_args(&board, Some(me.position()));
         let ahead = self.count(AHEAD, &at).await?;
         at.push(i64::from(span).into());
-        let mut above = self.rows(BEFORE, &at).await?;
+        let [_, after_sql, before_sql] = leaderboard::pages(self.dialect);
+        let mut above = self.rows(before_sql, &at).await?;
         above.reverse();
-        let below = self.rows(AFTER, &at).await?;
+        let below = self.rows(after_sql, &at).await?;
         let first = ahead.saturating_sub(above.len() as u64);
         Ok(ranked(above.into_iter().chain([me]).chain(below).collect(), first))
     }
