@@ -282,20 +282,20 @@ pub async fn export(
     State(front): State<Arc<Frontend>>,
     ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    let hash = query.seed_hash;
-    if hash.len() != 64 || !hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+    let Some(hash) = prizegen_domain::fairness::SeedHash::parse(&query.seed_hash) else {
         let error = ApiError::invalid(
             "invalid_seed_hash",
             "seed_hash is a seed's commitment: 64 lower-case hex digits",
         );
         return Err(error.on_field("seed_hash"));
-    }
-    if !front.store.seeds().await?.iter().any(|seed| seed.hash.to_string() == hash) {
+    };
+    if !front.store.seeds().await?.iter().any(|seed| seed.hash == hash) {
         return Err(ApiError::not_found("seed_not_found", format!("no seed has the commitment {hash}")));
     }
     let pages = futures_util::stream::try_unfold(Some((front, hash, None)), |state| async move {
         let Some((front, hash, after)) = state else { return Ok(None) };
-        let page = front.store.draws_of_seed(&hash, after, EXPORT_PAGE).await.map_err(export_failed)?;
+        let page =
+            front.store.draws_of_seed(hash.as_str(), after, EXPORT_PAGE).await.map_err(export_failed)?;
         let Some(last) = page.last().map(|draw| draw.nonce) else { return Ok(None) };
         let full = page.len() == EXPORT_PAGE as usize;
         let mut lines = Vec::with_capacity(page.len() * 700);

@@ -174,7 +174,11 @@ pub async fn session(front: &Frontend, token: &str) -> Result<Option<SignedIn>, 
     if !tokens::plausible(token) {
         return Ok(None);
     }
-    let token_hash = tokens::token_hash(token);
+    session_of_hash(front, tokens::token_hash(token)).await
+}
+
+/// The player of the session with this token hash, if it is live.
+async fn session_of_hash(front: &Frontend, token_hash: String) -> Result<Option<SignedIn>, StoreError> {
     let player = front.store.session_player(&token_hash, now_ms()).await?;
     Ok(player.map(|p| SignedIn {
         id: p.id,
@@ -192,13 +196,14 @@ pub async fn drawing_player(
     token: &str,
     remembered: bool,
 ) -> Result<Option<cache::DrawingPlayer>, StoreError> {
-    if remembered
-        && tokens::plausible(token)
-        && let Some(player) = front.players.sessions.get(&tokens::token_hash(token))
-    {
+    if !tokens::plausible(token) {
+        return Ok(None);
+    }
+    let token_hash = tokens::token_hash(token);
+    if remembered && let Some(player) = front.players.sessions.get(&token_hash) {
         return Ok(Some(cache::DrawingPlayer { player, remembered: true }));
     }
-    let player = session(front, token).await?;
+    let player = session_of_hash(front, token_hash).await?;
     if let Some(player) = &player {
         front.players.sessions.put(player);
     }
