@@ -46,17 +46,20 @@ async fn get_as(app: &TestApp, base: &str, path: &str, token: &str) -> reqwest::
     app.http.get(format!("{base}{path}")).bearer_auth(token).send().await.unwrap()
 }
 
+/// A draw posted with a player's token, whatever the answer.
+async fn post_draw_as(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
+    app.http.post(format!("{}/api/v1/draws", app.url)).bearer_auth(token).json(&body).send().await.unwrap()
+}
+
 async fn draw_as(app: &TestApp, token: &str, body: Value) -> Value {
-    let response = app
-        .http
-        .post(format!("{}/api/v1/draws", app.url))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let response = post_draw_as(app, token, body).await;
     assert_eq!(response.status(), 201);
     response.json().await.unwrap()
+}
+
+/// Ends the session of `token` through the front end at `base`.
+async fn sign_out_on(app: &TestApp, base: &str, token: &str) -> reqwest::Response {
+    app.http.delete(format!("{base}/api/v1/sessions/current")).bearer_auth(token).send().await.unwrap()
 }
 
 /// Waits, if needed, until at least `seconds` remain in the current minute, so that a test of
@@ -92,26 +95,13 @@ async fn a_player_registers_signs_in_draws_and_signs_out_everywhere() {
     assert_eq!(me["totals"]["by_game"][0]["game"], "attack");
 
     // Signing out on one replica ends the session on the other.
-    let out = app
-        .http
-        .delete(format!("{replica}/api/v1/sessions/current"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let out = sign_out_on(&app, &replica, &token).await;
     assert_eq!(out.status(), 204);
     for base in [&app.url, &replica] {
         let (status, code, _) = error_code(get_as(&app, base, "/api/v1/players/me", &token).await).await;
         assert_eq!((status, code.as_str()), (401, "not_signed_in"), "{base}");
     }
-    let refused = app
-        .http
-        .post(format!("{}/api/v1/draws", app.url))
-        .bearer_auth(&token)
-        .json(&json!({"game": "attack"}))
-        .send()
-        .await
-        .unwrap();
+    let refused = post_draw_as(&app, &token, json!({"game": "attack"})).await;
     assert_eq!(refused.status(), 401, "an ended session's draw is refused, not made anonymous");
     assert!(refused.headers()["www-authenticate"].to_str().unwrap().starts_with("Bearer"));
 }
@@ -149,22 +139,9 @@ async fn a_replica_that_remembers_a_session_draws_with_what_the_database_says_no
     // Signed out through the other replica: this one refuses the next draw and stores nothing.
     let before = draws_of(&app, "spy-mission").await;
     assert_eq!(before, 2);
-    let out = app
-        .http
-        .delete(format!("{replica}/api/v1/sessions/current"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let out = sign_out_on(&app, &replica, &token).await;
     assert_eq!(out.status(), 204);
-    let refused = app
-        .http
-        .post(format!("{}/api/v1/draws", app.url))
-        .bearer_auth(&token)
-        .json(&json!({"game": "spy-mission"}))
-        .send()
-        .await
-        .unwrap();
+    let refused = post_draw_as(&app, &token, json!({"game": "spy-mission"})).await;
     let (status, code, _) = error_code(refused).await;
     assert_eq!((status, code.as_str()), (401, "not_signed_in"));
     assert_eq!(draws_of(&app, "spy-mission").await, before, "nothing was drawn for the ended session");
