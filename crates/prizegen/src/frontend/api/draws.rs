@@ -270,8 +270,8 @@ const EXPORT_PAGE: u32 = 500;
         (status = 200, description = "One draw per line (each as `GET /api/v1/draws/{id}` gives it), in nonce \
             order — the order of the seed's Merkle leaves. Streamed a page at a time, so memory does not grow \
             with the number of draws. For a revealed seed the list is complete and final; for the current seed \
-            it is what has been committed so far. A failure after the first line ends the transfer without its \
-            last chunk, so a truncated export cannot pass for a complete one.",
+            it is what has been committed so far. A failure after the first line is logged and the stream is \
+            aborted rather than ended, so the client sees an error instead of a shorter list.",
             content_type = "application/x-ndjson", body = DrawBody),
         (status = 404, description = "No seed has that commitment (`seed_not_found`).", body = ErrorResponse),
         (status = 422, description = "`seed_hash` is not 64 lower-case hex digits (`invalid_seed_hash`).",
