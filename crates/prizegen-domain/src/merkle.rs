@@ -51,6 +51,50 @@ pub fn root(leaves: &[Hash]) -> Hash {
     }
 }
 
+/// The root of a tree whose leaves arrive one at a time, in constant memory: a revealed seed's
+/// root is computed while its draws stream past, without holding them. It keeps one hash per
+/// perfect subtree so far (the binary digits of the count) and, at the end, joins them from the
+/// right, which is what [`root`]'s split at the largest power of two amounts to.
+#[derive(Clone, Debug, Default)]
+pub struct RootBuilder {
+    /// (leaves under it, hash) of each perfect subtree, largest first.
+    stack: Vec<(u64, Hash)>,
+    count: u64,
+}
+
+impl RootBuilder {
+    /// A tree with no leaves yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the next leaf, by its hash.
+    pub fn push(&mut self, leaf: Hash) {
+        let mut node = (1u64, leaf);
+        while let Some(&(size, left)) = self.stack.last() {
+            if size != node.0 {
+                break;
+            }
+            self.stack.pop();
+            node = (size * 2, node_hash(&left, &node.1));
+        }
+        self.stack.push(node);
+        self.count += 1;
+    }
+
+    /// The leaves so far.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The root over the leaves so far.
+    pub fn root(&self) -> Hash {
+        let mut subtrees = self.stack.iter().rev().map(|&(_, hash)| hash);
+        let Some(last) = subtrees.next() else { return Sha256::digest([]).into() };
+        subtrees.fold(last, |right, left| node_hash(&left, &right))
+    }
+}
+
 /// The inclusion proof of leaf `index` among `leaves`: the sibling hashes from the leaf up.
 /// `None` when there is no such leaf.
 pub fn inclusion_proof(leaves: &[Hash], index: usize) -> Option<Vec<Hash>> {
@@ -164,6 +208,19 @@ mod tests {
                 }
             }
             assert!(inclusion_proof(tree, size).is_none());
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_streaming_root_is_the_root(n in 0usize..600) {
+            let leaves: Vec<Hash> = (0..n).map(|i| leaf_hash(format!("draw {i}").as_bytes())).collect();
+            let mut builder = RootBuilder::new();
+            for leaf in &leaves {
+                builder.push(*leaf);
+            }
+            prop_assert_eq!(builder.count(), n as u64);
+            prop_assert_eq!(builder.root(), root(&leaves));
         }
     }
 

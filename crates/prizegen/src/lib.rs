@@ -8,6 +8,7 @@
 //! [`server`] (what every service shares), [`app`] (assembling a service), [`cli`].
 
 pub mod app;
+pub mod audit_check;
 pub mod cli;
 pub mod contract;
 pub mod frontend;

@@ -161,7 +161,7 @@ async fn create_second_campaign(store: &Store) -> anyhow::Result<()> {
         budget_pence: None,
         active: true,
     };
-    match store.create_campaign(fields).await? {
+    match store.create_campaign(fields, prizegen::store::Actor::Api).await? {
         CampaignWrite::Done(_) => Ok(()),
         other => bail!("creating {SECOND_CAMPAIGN}: {other:?}"),
     }

@@ -44,6 +44,46 @@ pub enum Command {
     /// Draw a game N times under one seed, offline, and write each draw as a CSV row (for
     /// statistical tests of the outcomes).
     Outcomes(OutcomesArgs),
+    /// Check the tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+/// `prizegen audit …`.
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Recompute the audit log's hash chain and every revealed seed's Merkle root from its draws;
+    /// exit 1 naming the first entry, seed or draw that was altered, 2 if it cannot be read.
+    Verify(AuditVerifyArgs),
+}
+
+/// `prizegen audit verify`: where the log is.
+#[derive(Args, Debug)]
+pub struct AuditVerifyArgs {
+    /// A running prizegen (`https://prizegen.example`: its audit log, and the draws of each
+    /// revealed seed), or a file of entries (the NDJSON or pages of `GET /api/v1/audit`).
+    pub source: String,
+    /// With a file of entries: the draws of the revealed seeds (the NDJSON of
+    /// `GET /api/v1/draws/export`, any number of seeds), to check their roots too.
+    #[arg(long, value_name = "FILE")]
+    pub draws: Option<std::path::PathBuf>,
+    /// An entry's hash kept from earlier, as `SEQ:HASH` (e.g. the head shown on /fairness last
+    /// week): it must still be in the chain. Repeatable.
+    #[arg(long, value_name = "SEQ:HASH", value_parser = parse_known)]
+    pub known: Vec<(u64, String)>,
+    #[command(flatten)]
+    pub tls: TlsArgs,
+}
+
+fn parse_known(text: &str) -> Result<(u64, String), String> {
+    let (seq, hash) = text.split_once(':').ok_or("expected SEQ:HASH")?;
+    let seq = seq.parse().map_err(|_| format!("{seq:?} is not an entry's seq"))?;
+    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Err("the hash is 64 lower-case hex digits".into());
+    }
+    Ok((seq, hash.to_owned()))
 }
 
 #[derive(Args, Debug)]

@@ -1,9 +1,10 @@
 //! The command line: `prizegen up`, `prizegen serve <service>`, `prizegen verify`, `load`,
-//! `healthcheck`, and the lab tools `stream` and `outcomes`.
+//! `healthcheck`, `audit verify`, and the lab tools `stream` and `outcomes`.
 //! Every flag of the services has an environment fallback (SPEC §1), so containers configure by
 //! environment.
 
 mod args;
+mod audit;
 mod healthcheck;
 mod outcomes;
 mod pipe;
@@ -40,6 +41,9 @@ pub fn main() -> ExitCode {
     if let Command::Load(args) = cli.command {
         return runtime.block_on(load(args));
     }
+    if let Command::Audit { command: args::AuditCommand::Verify(args) } = &cli.command {
+        return runtime.block_on(audit::run(args));
+    }
     if let Command::Healthcheck(args) = cli.command {
         return runtime.block_on(healthcheck::run(&args.url, args.timeout, &args.tls.options()));
     }
@@ -61,7 +65,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
         | Command::Load(_)
         | Command::Healthcheck(_)
         | Command::Stream(_)
-        | Command::Outcomes(_) => unreachable!("handled before"),
+        | Command::Outcomes(_)
+        | Command::Audit { .. } => unreachable!("handled before"),
     }
 }
 

@@ -5,7 +5,8 @@
 //! - [`api`]: `/api/v1/...` JSON handlers; [`pages`]: server-rendered HTML;
 //! - the use cases both of them call: [`draws`] (one draw), [`sequences`] (prize-pool's
 //!   generate and claim), [`campaigns`] (the operator's campaign rules), [`players`]
-//!   (accounts, sessions, passwords), [`leaderboard`] (the ranked boards);
+//!   (accounts, sessions, passwords), [`leaderboard`] (the ranked boards), [`audit`] (a draw's
+//!   inclusion proof in its seed's Merkle tree);
 //! - [`error`]: what each use case's error means over HTTP, as JSON or as a page;
 //! - [`calls`]: how each game is played over the internal contract; [`clients`]: the HTTP
 //!   clients of services 2–4; [`nonces`]: the current seed and nonce leasing;
@@ -13,6 +14,7 @@
 //!   [`forms`]: the pages' forms, read (and their CSRF tokens checked) by extractors.
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod calls;
 pub mod campaigns;

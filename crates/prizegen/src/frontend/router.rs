@@ -25,6 +25,8 @@ fn api_routes() -> Router<Arc<Frontend>> {
         .routes(routes!(api::draws::create, api::draws::list))
         .routes(routes!(api::draws::one))
         .routes(routes!(api::draws::export))
+        .routes(routes!(api::audit::proof))
+        .routes(routes!(api::audit::log))
         .routes(routes!(api::fairness::show))
         .routes(routes!(api::fairness::rotate))
         .routes(routes!(api::sequences::generate))

@@ -53,6 +53,8 @@ pub struct Frontend {
     pub sessions: Sessions,
     /// Password hashing and the players' form key.
     pub players: super::players::Players,
+    /// The last revealed seed's Merkle leaves, for inclusion proofs.
+    pub trees: super::audit::Trees,
 }
 
 impl Frontend {
@@ -81,7 +83,7 @@ impl Frontend {
             tracing::warn!("no PRIZEGEN_ADMIN_TOKEN: operator calls will be refused");
         }
         let players = super::players::Players::start(&store).await?;
-        Ok(Self { identity, store, deps, nonces, operator, sessions, players })
+        Ok(Self { identity, store, deps, nonces, operator, sessions, players, trees: Default::default() })
     }
 }
 

@@ -93,12 +93,7 @@ impl DrawBody {
     }
 }
 
-/// Unix milliseconds as RFC 3339 in UTC, e.g. `2026-11-22T08:01:02.345Z`.
-pub fn rfc3339(ms: i64) -> String {
-    let at = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
-}
+pub use crate::store::rfc3339;
 
 /// One field of a draw's result, as a page shows it.
 #[derive(Debug, PartialEq, Eq)]
@@ -135,6 +130,53 @@ fn shown(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Merkle leaf the store makes at a reveal is the one anyone makes from the API's draw
+    /// (`GET /api/v1/draws/{id}` without `player` and `fairness.server_seed`): with every
+    /// optional field present and absent.
+    #[test]
+    fn a_draws_merkle_leaf_is_its_api_form() {
+        use crate::contract::Instance;
+        use crate::store::{ServedBy, StoredDraw};
+        use prizegen_domain::money::{Pence, Prize};
+        let prize = |p: u64, label: &str| Some(Prize { amount_pence: Pence(p), label: label.into() });
+        let full = StoredDraw {
+            id: "01a2-x".into(),
+            game: "account-prize".into(),
+            campaign: "gig".into(),
+            created_at_ms: 1_700_000_000_120,
+            seed_hash: "ab".repeat(32),
+            server_seed: Some("cd".repeat(32)),
+            client_seed: "tab\t \"quoted\" é".into(),
+            nonce: 42,
+            result_json: r#"{"prize_rule":"a","account_number":"abcd1234"}"#.into(),
+            prize: prize(1_000, "£10"),
+            downgraded_from: prize(10_000, "£100"),
+            served_by: ServedBy {
+                frontend: Instance::new("0.1.0", "fe"),
+                letters: Some(Instance::new("v1", "l")),
+                numbers: Some(Instance::new("v2", "n")),
+                rules: None,
+            },
+            collided_nonces: vec![40, 41],
+            request_hash: Some("r".into()),
+            player: Some("Ann".into()),
+        };
+        let bare = StoredDraw {
+            server_seed: None,
+            prize: None,
+            downgraded_from: None,
+            collided_nonces: vec![],
+            player: None,
+            ..full.clone()
+        };
+        for draw in [full, bare] {
+            let api = serde_json::to_value(DrawBody::from_stored(draw.clone()).unwrap()).unwrap();
+            let leaf = crate::store::draw_leaf(&draw);
+            assert_eq!(crate::audit_check::draw_leaf(&api), leaf);
+            assert!(!leaf.contains("\"player\"") && !leaf.contains("server_seed"), "{leaf}");
+        }
+    }
 
     #[test]
     fn rfc3339_in_utc_with_millis() {

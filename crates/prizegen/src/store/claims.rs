@@ -87,7 +87,7 @@ pub(super) struct Generation {
     /// The campaign it was generated in.
     pub(super) campaign_id: i64,
     /// The seed it was generated with.
-    seed_id: i64,
+    pub(super) seed_id: i64,
     /// The nonce it was generated with.
     nonce: i64,
     /// The player's client seed.

@@ -25,14 +25,11 @@ macro_rules! migrations {
 }
 
 /// SQLite's migrations, in order.
-pub(super) const SQLITE: &[Migration] =
-    migrations!("sqlite": 1 => "0001_init.sql", 2 => "0002_players.sql", 3 => "0003_player_game_index.sql");
+pub(super) const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_init.sql", 2 => "0002_players.sql", 3 => "0003_player_game_index.sql", 4 => "0004_audit_log.sql");
 /// PostgreSQL's migrations, in order.
-pub(super) const POSTGRES: &[Migration] =
-    migrations!("postgres": 1 => "0001_init.sql", 2 => "0002_players.sql", 3 => "0003_player_game_index.sql");
+pub(super) const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_init.sql", 2 => "0002_players.sql", 3 => "0003_player_game_index.sql", 4 => "0004_audit_log.sql");
 /// MySQL/MariaDB's migrations, in order.
-pub(super) const MYSQL: &[Migration] =
-    migrations!("mysql": 1 => "0001_init.sql", 2 => "0002_players.sql", 3 => "0003_player_game_index.sql");
+pub(super) const MYSQL: &[Migration] = migrations!("mysql": 1 => "0001_init.sql", 2 => "0002_players.sql", 3 => "0003_player_game_index.sql", 4 => "0004_audit_log.sql");
 
 /// The highest version a database has recorded; 0 for a new one.
 pub(super) const APPLIED_VERSION: &str = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
@@ -74,8 +71,12 @@ mod tests {
         assert_eq!(versions(pending(THREE, 0)), [1, 2, 3], "a new database gets everything");
         assert_eq!(versions(pending(THREE, 1)), [2, 3]);
         assert!(pending(THREE, 3).next().is_none(), "an up-to-date database gets nothing");
-        assert!(pending(SQLITE, 3).next().is_none(), "databases at version 3 are not migrated again");
-        assert_eq!(versions(pending(SQLITE, 2)), [3], "a version-2 database gets the game index");
-        assert_eq!(versions(pending(SQLITE, 1)), [2, 3], "a version-1 database gets the players, then it");
+        assert!(pending(SQLITE, 4).next().is_none(), "databases at version 4 are not migrated again");
+        assert_eq!(versions(pending(SQLITE, 3)), [4], "a version-3 database gets the audit log");
+        assert_eq!(
+            versions(pending(SQLITE, 1)),
+            [2, 3, 4],
+            "a version-1 database gets the players, then the rest"
+        );
     }
 }

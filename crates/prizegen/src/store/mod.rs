@@ -22,6 +22,7 @@
 //! overspent, idempotency keys — are database constraints or atomic conditional updates, the
 //! same in every driver.
 
+mod audit;
 mod campaigns;
 mod claims;
 mod constraints;
@@ -40,6 +41,7 @@ mod stock;
 mod target;
 mod url;
 
+pub use audit::{Actor, AuditEntry, AuditHead, LEAF_FORMAT, draw_leaf, draw_leaf_hash};
 pub use campaigns::{Campaign, CampaignFields, CampaignWrite};
 pub use claims::{ClaimOutcome, NewClaim};
 pub use draws::{DrawFilter, Idempotency, InsertOutcome, NewDraw, SessionCheck, StoredDraw};
@@ -89,6 +91,14 @@ fn unstorable(key: &str) -> bool {
 pub fn now_ms() -> i64 {
     let now = time::OffsetDateTime::now_utc();
     (now.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// Unix milliseconds as RFC 3339 in UTC, e.g. `2026-11-22T08:01:02.345Z`: how the API shows
+/// a stored time (and how a draw's Merkle leaf holds it).
+pub fn rfc3339(ms: i64) -> String {
+    let at = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 /// The front end's handle on its database; cheap to clone.
@@ -159,8 +169,12 @@ impl Store {
     }
 
     /// Creates a campaign; its slug must be free.
-    pub async fn create_campaign(&self, fields: CampaignFields) -> Result<CampaignWrite, StoreError> {
-        backend!(self.create_campaign(fields))
+    pub async fn create_campaign(
+        &self,
+        fields: CampaignFields,
+        actor: Actor,
+    ) -> Result<CampaignWrite, StoreError> {
+        backend!(self.create_campaign(fields, actor))
     }
 
     /// Replaces a campaign's fields (not its slug or what it has spent).
@@ -168,13 +182,14 @@ impl Store {
         &self,
         slug: &str,
         fields: CampaignFields,
+        actor: Actor,
     ) -> Result<CampaignWrite, StoreError> {
-        backend!(self.update_campaign(slug, fields))
+        backend!(self.update_campaign(slug, fields, actor))
     }
 
     /// Deletes a campaign without draws.
-    pub async fn delete_campaign(&self, slug: &str) -> Result<CampaignWrite, StoreError> {
-        backend!(self.delete_campaign(slug))
+    pub async fn delete_campaign(&self, slug: &str, actor: Actor) -> Result<CampaignWrite, StoreError> {
+        backend!(self.delete_campaign(slug, actor))
     }
 
     /// Stores a generated prize-pool sequence.
@@ -335,6 +350,29 @@ impl Store {
     /// A secret the replicas share, by name: `candidate` becomes it if there is none yet.
     pub async fn site_key(&self, name: &str, candidate: String) -> Result<String, StoreError> {
         backend!(self.site_key(name, candidate))
+    }
+
+    /// Up to `limit` audit entries after `after`, in order.
+    pub async fn audit_entries(&self, after: u64, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        backend!(self.audit_entries(after, limit))
+    }
+
+    /// The audit log's last entry (seq 0 and the genesis hash while it is empty).
+    pub async fn audit_head(&self) -> Result<AuditHead, StoreError> {
+        backend!(self.audit_head())
+    }
+
+    /// The audit entries of `kind` about `subject`, in order.
+    pub async fn audit_about(&self, kind: &str, subject: &str) -> Result<Vec<AuditEntry>, StoreError> {
+        if unstorable(subject) {
+            return Ok(Vec::new());
+        }
+        backend!(self.audit_about(kind, subject))
+    }
+
+    /// Records an operator's sign-in to the admin pages.
+    pub async fn record_sign_in(&self) -> Result<(), StoreError> {
+        backend!(self.record_sign_in())
     }
 
     /// Whether the database answers.

@@ -4,7 +4,7 @@ use crate::support::{ADMIN_TOKEN, Options, TestApp, example_seed};
 use serde_json::{Value, json};
 
 /// A client that does not follow redirects, so each answer can be inspected.
-fn client() -> reqwest::Client {
+pub fn client() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
@@ -25,7 +25,7 @@ fn hidden(html: &str, name: &str) -> String {
 }
 
 /// Signs in like a browser; returns the session cookie and the CSRF token of the admin page.
-async fn sign_in(app: &TestApp, http: &reqwest::Client) -> (String, String) {
+pub async fn sign_in(app: &TestApp, http: &reqwest::Client) -> (String, String) {
     let page = http.get(format!("{}/admin/sign-in", app.url)).send().await.unwrap();
     let sign_in_cookie = set_cookie(&page, "prizegen_sign_in").expect("a double-submit cookie");
     let csrf = hidden(&page.text().await.unwrap(), "csrf");

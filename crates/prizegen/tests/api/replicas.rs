@@ -142,4 +142,13 @@ async fn replicas_starting_together_on_a_new_database_migrate_it_once() {
     }))
     .await;
     assert!(seeds.windows(2).all(|w| w[0] == w[1]), "one current seed");
+    // And on one audit log: started once, each default campaign and the seed recorded once.
+    let kinds: Vec<String> = store.audit_entries(0, 100).await.unwrap().into_iter().map(|e| e.kind).collect();
+    let count = |kind: &str| kinds.iter().filter(|k| *k == kind).count();
+    assert_eq!(
+        (count("log.started"), count("campaign.created"), count("seed.committed")),
+        (1, 5, 1),
+        "{kinds:?}"
+    );
+    assert_eq!(kinds.len(), 7, "{kinds:?}");
 }

@@ -2,6 +2,7 @@
 //! `api_mariadb.rs` each include this file, so a module added here runs on all three backends.
 
 mod admin;
+mod audit;
 mod campaigns;
 mod draws;
 mod errors;

@@ -262,3 +262,24 @@ pub async fn error_code(response: reqwest::Response) -> (u16, String, Value) {
     assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "error.message: {body}");
     (status, code, body)
 }
+
+/// Runs `sql` on the app's database directly, past the front end — as someone with the
+/// database's password could (the tamper tests); the number of rows it changed.
+pub async fn tamper(database: &DatabaseUrl, sql: &str) -> u64 {
+    match database {
+        DatabaseUrl::Sqlite(path) => {
+            let conn = rusqlite::Connection::open(path).expect("the SQLite file opens");
+            conn.busy_timeout(Duration::from_secs(5)).unwrap();
+            conn.execute(sql, []).unwrap_or_else(|e| panic!("{sql}: {e}")) as u64
+        }
+        DatabaseUrl::Postgres(url) | DatabaseUrl::MySql(url) => {
+            use sqlx::Executor;
+            sqlx::any::install_default_drivers();
+            let pool = sqlx::AnyPool::connect(url.as_str()).await.expect("the database server answers");
+            let done = pool.execute(sqlx::AssertSqlSafe(sql.to_owned())).await;
+            let changed = done.unwrap_or_else(|e| panic!("{sql}: {e}")).rows_affected();
+            pool.close().await;
+            changed
+        }
+    }
+}

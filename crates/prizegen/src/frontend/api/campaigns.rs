@@ -5,6 +5,7 @@ use crate::frontend::auth::Operator;
 use crate::frontend::campaigns::{self, CampaignChanges, CampaignError, CampaignInput, NewCampaign};
 use crate::server::error::ErrorResponse;
 use crate::server::{ApiError, ApiJson};
+use crate::store::Actor;
 use crate::store::Campaign;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -124,7 +125,7 @@ pub async fn create(
     State(front): State<Arc<Frontend>>,
     ApiJson(input): ApiJson<CampaignInput>,
 ) -> Result<Response, ApiError> {
-    let campaign = campaigns::create(&front.store, input).await?;
+    let campaign = campaigns::create(&front.store, input, Actor::Api).await?;
     let location = format!("/api/v1/campaigns/{}", campaign.slug);
     Ok((StatusCode::CREATED, [(http::header::LOCATION, location)], Json(CampaignBody::from(campaign)))
         .into_response())
@@ -154,7 +155,7 @@ pub async fn update(
     Path(slug): Path<String>,
     ApiJson(input): ApiJson<CampaignInput>,
 ) -> Result<Json<CampaignBody>, ApiError> {
-    Ok(Json(campaigns::update(&front.store, &slug, input).await?.into()))
+    Ok(Json(campaigns::update(&front.store, &slug, input, Actor::Api).await?.into()))
 }
 
 /// Operator only: delete a campaign that has no draws.
@@ -177,6 +178,6 @@ pub async fn delete(
     State(front): State<Arc<Frontend>>,
     Path(slug): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    campaigns::delete(&front.store, &slug).await?;
+    campaigns::delete(&front.store, &slug, Actor::Api).await?;
     Ok(StatusCode::NO_CONTENT)
 }

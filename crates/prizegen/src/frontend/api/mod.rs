@@ -2,6 +2,7 @@
 //! handler's route is declared once, by its `#[utoipa::path]`; `frontend/router.rs` collects
 //! them into the router and the OpenAPI document together.
 
+pub mod audit;
 pub mod campaigns;
 pub mod draws;
 pub mod fairness;

@@ -6,7 +6,7 @@ pub mod input;
 
 pub use input::{CampaignChanges, CampaignInput, NewCampaign, valid_slug};
 
-use crate::store::{Campaign, CampaignWrite, Store, StoreError};
+use crate::store::{Actor, Campaign, CampaignWrite, Store, StoreError};
 use prizegen_domain::games::{FieldError, Game};
 use prizegen_domain::money::Pence;
 
@@ -46,10 +46,10 @@ pub enum CampaignError {
 }
 
 /// Creates a campaign from the operator's input.
-pub async fn create(store: &Store, input: CampaignInput) -> Result<Campaign, CampaignError> {
+pub async fn create(store: &Store, input: CampaignInput, actor: Actor) -> Result<Campaign, CampaignError> {
     let fields = input.parse(None).map_err(CampaignError::Invalid)?;
     let slug = fields.slug.clone();
-    match store.create_campaign(fields).await? {
+    match store.create_campaign(fields, actor).await? {
         CampaignWrite::Done(campaign) => Ok(campaign),
         CampaignWrite::SlugTaken => Err(CampaignError::SlugTaken(slug)),
         other => Err(unexpected(other)),
@@ -57,12 +57,17 @@ pub async fn create(store: &Store, input: CampaignInput) -> Result<Campaign, Cam
 }
 
 /// Replaces a campaign's fields (not its slug; its game only while it has no draws).
-pub async fn update(store: &Store, slug: &str, input: CampaignInput) -> Result<Campaign, CampaignError> {
+pub async fn update(
+    store: &Store,
+    slug: &str,
+    input: CampaignInput,
+    actor: Actor,
+) -> Result<Campaign, CampaignError> {
     if input.slug.as_deref().is_some_and(|given| given != slug) {
         return Err(CampaignError::SlugFixed(slug.to_owned()));
     }
     let fields = input.parse(Some(slug)).map_err(CampaignError::Invalid)?;
-    match store.update_campaign(slug, fields).await? {
+    match store.update_campaign(slug, fields, actor).await? {
         CampaignWrite::Done(campaign) => Ok(campaign),
         CampaignWrite::NotFound => Err(CampaignError::NotFound(slug.to_owned())),
         CampaignWrite::BudgetBelowSpent { spent_pence } => {
@@ -74,11 +79,11 @@ pub async fn update(store: &Store, slug: &str, input: CampaignInput) -> Result<C
 }
 
 /// Deletes a campaign that has no draws and is not a game's default.
-pub async fn delete(store: &Store, slug: &str) -> Result<(), CampaignError> {
+pub async fn delete(store: &Store, slug: &str, actor: Actor) -> Result<(), CampaignError> {
     if is_default(slug) {
         return Err(CampaignError::DefaultCampaign);
     }
-    match store.delete_campaign(slug).await? {
+    match store.delete_campaign(slug, actor).await? {
         CampaignWrite::Deleted => Ok(()),
         CampaignWrite::NotFound => Err(CampaignError::NotFound(slug.to_owned())),
         CampaignWrite::HasDraws => Err(CampaignError::HasDraws),

@@ -1,12 +1,14 @@
-//! Campaigns on SQLite: the gig planner's create, read, update, delete.
+//! Campaigns on SQLite: the gig planner's create, read, update, delete, each write recorded in
+//! the audit log in its own job.
 
-use super::{SqliteStore, execute, flatten, now_ms, settle};
+use super::{SqliteStore, audit, execute, flatten, now_ms, settle};
+use crate::store::audit::NewEntry;
 use crate::store::campaigns::{
     ALL_CAMPAIGNS, CAMPAIGN_BY_SLUG, CAMPAIGN_USED, DELETE_CAMPAIGN, INSERT_CAMPAIGN, UPDATE_CAMPAIGN,
     UpdateCheck, check_update,
 };
 use crate::store::rows::{FromRow, StoredRow};
-use crate::store::{Campaign, CampaignFields, CampaignWrite, StoreError};
+use crate::store::{Actor, Campaign, CampaignFields, CampaignWrite, StoreError};
 use rusqlite::{Connection, OptionalExtension};
 
 /// A campaign and its id, by slug.
@@ -28,13 +30,20 @@ impl SqliteStore {
     }
 
     /// Creates a campaign; its slug must be free.
-    pub async fn create_campaign(&self, fields: CampaignFields) -> Result<CampaignWrite, StoreError> {
+    pub async fn create_campaign(
+        &self,
+        fields: CampaignFields,
+        actor: Actor,
+    ) -> Result<CampaignWrite, StoreError> {
         let outcome = self
             .threads
             .write(move |conn| {
                 execute(conn, INSERT_CAMPAIGN, &fields.insert_args(now_ms()))?;
-                Ok(by_slug(conn, &fields.slug)?
-                    .map_or(CampaignWrite::NotFound, |(_, c)| CampaignWrite::Done(c)))
+                let Some((_, created)) = by_slug(conn, &fields.slug)? else {
+                    return Ok(CampaignWrite::NotFound);
+                };
+                audit::append(conn, vec![NewEntry::campaign_created(&created, Some(actor))])?;
+                Ok(CampaignWrite::Done(created))
             })
             .await?;
         settle(outcome)
@@ -45,6 +54,7 @@ impl SqliteStore {
         &self,
         slug: &str,
         fields: CampaignFields,
+        actor: Actor,
     ) -> Result<CampaignWrite, StoreError> {
         let slug = slug.to_owned();
         // The read, the checks and the update run in one transaction of the single writer, so
@@ -65,20 +75,24 @@ impl SqliteStore {
                     UpdateCheck::Allowed => {}
                 }
                 execute(conn, UPDATE_CAMPAIGN, &fields.update_args(id))?;
-                Ok(CampaignWrite::Done(before.updated(fields)))
+                let after = before.clone().updated(fields);
+                audit::append(conn, vec![NewEntry::campaign_updated(&before, &after, actor)])?;
+                Ok(CampaignWrite::Done(after))
             })
             .await?;
         flatten(outcome)
     }
 
     /// Deletes a campaign without draws.
-    pub async fn delete_campaign(&self, slug: &str) -> Result<CampaignWrite, StoreError> {
+    pub async fn delete_campaign(&self, slug: &str, actor: Actor) -> Result<CampaignWrite, StoreError> {
         let slug = slug.to_owned();
         let outcome = self
             .threads
             .write(move |conn| {
-                let deleted = execute(conn, DELETE_CAMPAIGN, &[slug.as_str().into()])?;
-                Ok(if deleted == 1 { CampaignWrite::Deleted } else { CampaignWrite::NotFound })
+                let Some((_, before)) = by_slug(conn, &slug)? else { return Ok(CampaignWrite::NotFound) };
+                execute(conn, DELETE_CAMPAIGN, &[slug.as_str().into()])?;
+                audit::append(conn, vec![NewEntry::campaign_deleted(&before, actor)])?;
+                Ok(CampaignWrite::Deleted)
             })
             .await?;
         settle(outcome)

@@ -3,9 +3,12 @@
 //! which are pending is the core's ([`crate::store::migrations`]).
 
 use super::execute;
-use crate::store::campaigns::{INSERT_DEFAULT_CAMPAIGN, default_campaigns};
+use crate::store::Campaign;
+use crate::store::audit::NewEntry;
+use crate::store::campaigns::{CAMPAIGN_BY_SLUG, INSERT_DEFAULT_CAMPAIGN, default_campaigns};
 use crate::store::migrations::{APPLIED_VERSION, RECORD_MIGRATION, SQLITE, pending};
 use crate::store::now_ms;
+use crate::store::rows::FromRow;
 use rusqlite::Connection;
 
 /// Applies the migrations this file has not seen yet. Never drops or wipes anything.
@@ -23,11 +26,19 @@ pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {
     tx.commit()
 }
 
-/// Each game's default campaign (slug = the game's name), created on first start.
-pub fn ensure_default_campaigns(conn: &Connection) -> rusqlite::Result<()> {
+/// Starts the audit log if it is empty, and creates each game's default campaign (slug = the
+/// game's name) on first start, recording it; in one immediate transaction, so two processes
+/// starting on one file do neither twice.
+pub fn ensure_default_campaigns(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    super::audit::start(&tx)?;
     let insert = format!("{INSERT_DEFAULT_CAMPAIGN} ON CONFLICT (slug) DO NOTHING");
     for args in default_campaigns(now_ms()) {
-        execute(conn, &insert, &args)?;
+        if execute(&tx, &insert, &args)? == 1 {
+            let created =
+                tx.prepare_cached(CAMPAIGN_BY_SLUG)?.query_row([&args[0]], |row| Campaign::from_row(row))?;
+            super::audit::append(&tx, vec![NewEntry::campaign_created(&created, None)])?;
+        }
     }
-    Ok(())
+    tx.commit()
 }

@@ -8,6 +8,7 @@
 //! store core's, in `store/`. Every write runs in the writer's transaction, so a check and the
 //! write that depends on it see the same database: no row locks are needed.
 
+mod audit;
 mod campaigns;
 mod draws;
 mod migrate;
@@ -47,7 +48,7 @@ impl SqliteStore {
             }
             let mut writer = connect(&path).with_context(|| format!("opening {}", path.display()))?;
             migrate::run(&mut writer).context("migrating the database")?;
-            migrate::ensure_default_campaigns(&writer).context("creating default campaigns")?;
+            migrate::ensure_default_campaigns(&mut writer).context("creating default campaigns")?;
             let readers = (0..READERS)
                 .map(|_| {
                     let conn = connect(&path)?;

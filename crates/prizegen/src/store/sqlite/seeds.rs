@@ -1,7 +1,9 @@
 //! Server seeds on SQLite: the current one, nonce blocks, rotation. `UPDATE … RETURNING` does
-//! in one statement what the servers do with a locked read and an update.
+//! in one statement what the servers do with a locked read and an update. Each seed committed and
+//! revealed is recorded in the audit log in the same job.
 
-use super::{SqliteStore, execute, flatten, now_ms};
+use super::{SqliteStore, audit, execute, flatten, now_ms};
+use crate::store::audit::NewEntry;
 use crate::store::rows::FromRow;
 use crate::store::seeds::{ALL_SEEDS, CURRENT_SEED, INSERT_SEED, SEED_BY_ID, insert_seed_args};
 use crate::store::{Rotation, SeedRecord, StoreError};
@@ -18,8 +20,13 @@ impl SqliteStore {
             .write(move |conn| {
                 // The UNIQUE is_current column makes a second current seed impossible; with one
                 // already there this insert does nothing.
-                execute(conn, &format!("{INSERT_SEED} ON CONFLICT DO NOTHING"), &args)?;
-                conn.prepare_cached(CURRENT_SEED)?.query_row([], |row| SeedRecord::from_row(row))
+                let inserted = execute(conn, &format!("{INSERT_SEED} ON CONFLICT DO NOTHING"), &args)?;
+                let current =
+                    conn.prepare_cached(CURRENT_SEED)?.query_row([], |row| SeedRecord::from_row(row))?;
+                if inserted == 1 {
+                    audit::append(conn, vec![NewEntry::seed_committed(current.hash.as_str())])?;
+                }
+                Ok(current)
             })
             .await?;
         flatten(outcome)
@@ -59,6 +66,16 @@ impl SqliteStore {
                 let mut by_id = conn.prepare_cached(SEED_BY_ID)?;
                 let revealed = by_id.query_row([revealed_id], |row| SeedRecord::from_row(row))?;
                 let current = by_id.query_row([conn.last_insert_rowid()], |row| SeedRecord::from_row(row))?;
+                // Every draw under the revealed seed is in: this is the one writer, and a draw
+                // still holding one of its nonces will find it no longer current.
+                let tree = audit::seed_tree(conn, revealed.hash.as_str())?;
+                audit::append(
+                    conn,
+                    vec![
+                        NewEntry::seed_revealed(revealed.hash.as_str(), &revealed.seed.to_hex(), &tree),
+                        NewEntry::seed_committed(current.hash.as_str()),
+                    ],
+                )?;
                 Ok(Rotation { revealed, current })
             })
             .await?;

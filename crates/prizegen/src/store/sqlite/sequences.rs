@@ -2,6 +2,7 @@
 
 use super::draws::{award, target};
 use super::{SqliteStore, execute, settle};
+use crate::store::audit::NewEntry;
 use crate::store::claims::{
     CAMPAIGN_SLUG, CLAIM_SEQUENCE, GENERATION_COLUMNS, Generation, INSERT_CLAIM_DRAW, SEQUENCE_EXISTS, Slug,
 };
@@ -79,6 +80,10 @@ impl SqliteStore {
                 let draw = conn
                     .prepare_cached(DRAW_BY_ID)?
                     .query_row([&claim.draw_id], |row| StoredDraw::from_row(row))?;
+                if draw.server_seed.is_some() {
+                    // Its seed was revealed before this claim: not among the seed's leaves.
+                    super::audit::append(conn, vec![NewEntry::claimed_after_reveal(&draw, &claim.sequence)])?;
+                }
                 Ok(ClaimOutcome::Claimed(Box::new(draw)))
             })
             .await?;

@@ -1,14 +1,16 @@
-//! Campaigns on the servers: the gig planner's create, read, update, delete.
+//! Campaigns on the servers: the gig planner's create, read, update, delete, each write recorded
+//! in the audit log in its own transaction.
 
 use super::errors::settle;
 use super::{SqlxStore, error};
+use crate::store::audit::NewEntry;
 use crate::store::campaigns::{
     ALL_CAMPAIGNS, CAMPAIGN_BY_SLUG, CAMPAIGN_USED, DELETE_CAMPAIGN, INSERT_CAMPAIGN, UPDATE_CAMPAIGN,
     UpdateCheck, check_update,
 };
 use crate::store::now_ms;
 use crate::store::rows::{FromRow, StoredRow};
-use crate::store::{Campaign, CampaignFields, CampaignWrite, StoreError};
+use crate::store::{Actor, Campaign, CampaignFields, CampaignWrite, StoreError};
 
 impl SqlxStore {
     /// A campaign by slug.
@@ -22,18 +24,27 @@ impl SqlxStore {
     }
 
     /// Creates a campaign; its slug must be free.
-    pub async fn create_campaign(&self, fields: CampaignFields) -> Result<CampaignWrite, StoreError> {
-        let inserted = self
-            .timed(async {
-                Ok(self.query(INSERT_CAMPAIGN, &fields.insert_args(now_ms())).execute(&self.pool).await)
+    pub async fn create_campaign(
+        &self,
+        fields: CampaignFields,
+        actor: Actor,
+    ) -> Result<CampaignWrite, StoreError> {
+        self.retrying(|| {
+            self.timed(async {
+                let mut tx = self.pool.begin().await.map_err(error)?;
+                let insert =
+                    self.query(INSERT_CAMPAIGN, &fields.insert_args(now_ms())).execute(&mut *tx).await;
+                if let Err(failure) = insert {
+                    return settle(failure);
+                }
+                let row = self.query(CAMPAIGN_BY_SLUG, &[fields.slug.as_str().into()]);
+                let created = Campaign::from_row(&row.fetch_one(&mut *tx).await.map_err(error)?)?;
+                self.append(&mut tx, vec![NewEntry::campaign_created(&created, Some(actor))]).await?;
+                tx.commit().await.map_err(error)?;
+                Ok(CampaignWrite::Done(created))
             })
-            .await?;
-        match inserted {
-            Ok(_) => {
-                Ok(self.campaign(&fields.slug).await?.map_or(CampaignWrite::NotFound, CampaignWrite::Done))
-            }
-            Err(failure) => settle(failure),
-        }
+        })
+        .await
     }
 
     /// Replaces a campaign's fields, if the update rules allow it, with the campaign row locked.
@@ -41,39 +52,57 @@ impl SqlxStore {
         &self,
         slug: &str,
         fields: CampaignFields,
+        actor: Actor,
     ) -> Result<CampaignWrite, StoreError> {
-        self.timed(async {
-            let mut tx = self.pool.begin().await.map_err(error)?;
-            // Locked: no draw can be added to it (their foreign-key check waits) until this ends.
-            let locked = format!("{CAMPAIGN_BY_SLUG} FOR UPDATE");
-            let row = self.query(&locked, &[slug.into()]).fetch_optional(&mut *tx).await.map_err(error)?;
-            let Some(row) = row else { return Ok(CampaignWrite::NotFound) };
-            let (id, before) = (row.int("id")?, Campaign::from_row(&row)?);
-            match check_update(&before, &fields) {
-                UpdateCheck::Refused(answer) => return Ok(answer),
-                UpdateCheck::AllowedIfUnused => {
-                    let used = self.query(CAMPAIGN_USED, &[id.into(), id.into()]);
-                    if used.fetch_optional(&mut *tx).await.map_err(error)?.is_some() {
-                        return Ok(CampaignWrite::HasDraws);
+        self.retrying(|| {
+            self.timed(async {
+                let mut tx = self.pool.begin().await.map_err(error)?;
+                // Locked: no draw can be added to it (their foreign-key check waits) until this ends.
+                let locked = format!("{CAMPAIGN_BY_SLUG} FOR UPDATE");
+                let row =
+                    self.query(&locked, &[slug.into()]).fetch_optional(&mut *tx).await.map_err(error)?;
+                let Some(row) = row else { return Ok(CampaignWrite::NotFound) };
+                let (id, before) = (row.int("id")?, Campaign::from_row(&row)?);
+                match check_update(&before, &fields) {
+                    UpdateCheck::Refused(answer) => return Ok(answer),
+                    UpdateCheck::AllowedIfUnused => {
+                        let used = self.query(CAMPAIGN_USED, &[id.into(), id.into()]);
+                        if used.fetch_optional(&mut *tx).await.map_err(error)?.is_some() {
+                            return Ok(CampaignWrite::HasDraws);
+                        }
                     }
+                    UpdateCheck::Allowed => {}
                 }
-                UpdateCheck::Allowed => {}
-            }
-            self.query(UPDATE_CAMPAIGN, &fields.update_args(id)).execute(&mut *tx).await.map_err(error)?;
-            tx.commit().await.map_err(error)?;
-            Ok(CampaignWrite::Done(before.updated(fields)))
+                self.query(UPDATE_CAMPAIGN, &fields.update_args(id))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(error)?;
+                let after = before.clone().updated(fields.clone());
+                self.append(&mut tx, vec![NewEntry::campaign_updated(&before, &after, actor)]).await?;
+                tx.commit().await.map_err(error)?;
+                Ok(CampaignWrite::Done(after))
+            })
         })
         .await
     }
 
     /// Deletes a campaign without draws.
-    pub async fn delete_campaign(&self, slug: &str) -> Result<CampaignWrite, StoreError> {
-        self.timed(async {
-            match self.query(DELETE_CAMPAIGN, &[slug.into()]).execute(&self.pool).await {
-                Ok(done) if done.rows_affected() == 1 => Ok(CampaignWrite::Deleted),
-                Ok(_) => Ok(CampaignWrite::NotFound),
-                Err(failure) => settle(failure),
-            }
+    pub async fn delete_campaign(&self, slug: &str, actor: Actor) -> Result<CampaignWrite, StoreError> {
+        self.retrying(|| {
+            self.timed(async {
+                let mut tx = self.pool.begin().await.map_err(error)?;
+                let locked = format!("{CAMPAIGN_BY_SLUG} FOR UPDATE");
+                let row =
+                    self.query(&locked, &[slug.into()]).fetch_optional(&mut *tx).await.map_err(error)?;
+                let Some(row) = row else { return Ok(CampaignWrite::NotFound) };
+                let before = Campaign::from_row(&row)?;
+                if let Err(failure) = self.query(DELETE_CAMPAIGN, &[slug.into()]).execute(&mut *tx).await {
+                    return settle(failure);
+                }
+                self.append(&mut tx, vec![NewEntry::campaign_deleted(&before, actor)]).await?;
+                tx.commit().await.map_err(error)?;
+                Ok(CampaignWrite::Deleted)
+            })
         })
         .await
     }

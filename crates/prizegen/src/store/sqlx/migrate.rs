@@ -3,9 +3,12 @@
 //! and splitting a file into statements are this driver's.
 
 use super::{Dialect, SqlxStore, error};
-use crate::store::campaigns::{INSERT_DEFAULT_CAMPAIGN, default_campaigns};
+use crate::store::Campaign;
+use crate::store::audit::NewEntry;
+use crate::store::campaigns::{CAMPAIGN_BY_SLUG, INSERT_DEFAULT_CAMPAIGN, default_campaigns};
 use crate::store::migrations::{APPLIED_VERSION, MYSQL, POSTGRES, RECORD_MIGRATION, pending};
 use crate::store::now_ms;
+use crate::store::rows::FromRow;
 use sqlx::{AssertSqlSafe, Executor};
 
 /// An arbitrary, fixed key for the migration lock.
@@ -57,12 +60,21 @@ pub async fn run(store: &SqlxStore) -> anyhow::Result<()> {
     Ok(outcome?)
 }
 
-/// Each game's default campaign, created once even when replicas start together.
+/// Starts the audit log if it is empty, and creates each game's default campaign, recording
+/// it; once even when replicas start together (the audit head's lock orders them).
 pub async fn ensure_default_campaigns(store: &SqlxStore) -> anyhow::Result<()> {
     let insert = store.dialect.insert_if_absent(INSERT_DEFAULT_CAMPAIGN, Some("slug"));
+    let mut tx = store.pool.begin().await.map_err(error)?;
+    store.start_audit(&mut tx).await?;
     for args in default_campaigns(now_ms()) {
-        store.query(&insert, &args).execute(&store.pool).await.map_err(error)?;
+        let inserted = store.query(&insert, &args).execute(&mut *tx).await.map_err(error)?;
+        if inserted.rows_affected() == 1 {
+            let row = store.query(CAMPAIGN_BY_SLUG, &args[..1]).fetch_one(&mut *tx).await.map_err(error)?;
+            let created = Campaign::from_row(&row)?;
+            store.append(&mut tx, vec![NewEntry::campaign_created(&created, None)]).await?;
+        }
     }
+    tx.commit().await.map_err(error)?;
     Ok(())
 }
 

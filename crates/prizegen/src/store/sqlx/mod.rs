@@ -10,6 +10,7 @@
 //! ladder, campaign update rules, what a broken constraint means — is the store core's, in
 //! `store/`.
 
+mod audit;
 mod campaigns;
 mod dialect;
 mod draws;

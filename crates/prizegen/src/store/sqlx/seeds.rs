@@ -1,7 +1,9 @@
 //! Server seeds on the servers: the current one, nonce blocks (under a row lock), rotation
-//! (which waits for draws holding their seed's share lock).
+//! (which waits for draws holding their seed's share lock), each recorded in the audit log in
+//! its own transaction.
 
 use super::{SqlxStore, error};
+use crate::store::audit::NewEntry;
 use crate::store::now_ms;
 use crate::store::rows::{FromRow, StoredRow};
 use crate::store::seeds::{ALL_SEEDS, CURRENT_SEED, INSERT_SEED, SEED_BY_HASH, SEED_BY_ID, insert_seed_args};
@@ -12,16 +14,22 @@ use std::ops::Range;
 impl SqlxStore {
     /// The current seed; `candidate` becomes it if there is none (first start of any replica).
     pub async fn current_seed_or_insert(&self, candidate: ServerSeed) -> Result<SeedRecord, StoreError> {
-        self.timed(async {
-            // The UNIQUE is_current column makes a second current seed impossible; with one
-            // already there (another replica's, perhaps) this insert does nothing.
-            let insert = self.dialect.insert_if_absent(INSERT_SEED, None);
-            self.query(&insert, &insert_seed_args(&candidate, now_ms()))
-                .execute(&self.pool)
-                .await
-                .map_err(error)?;
-            let row = self.query(CURRENT_SEED, &[]).fetch_one(&self.pool).await.map_err(error)?;
-            SeedRecord::from_row(&row)
+        let args = insert_seed_args(&candidate, now_ms());
+        self.retrying(|| {
+            self.timed(async {
+                let mut tx = self.pool.begin().await.map_err(error)?;
+                // The UNIQUE is_current column makes a second current seed impossible; with one
+                // already there (another replica's, perhaps) this insert does nothing.
+                let insert = self.dialect.insert_if_absent(INSERT_SEED, None);
+                let inserted = self.query(&insert, &args).execute(&mut *tx).await.map_err(error)?;
+                let row = self.query(CURRENT_SEED, &[]).fetch_one(&mut *tx).await.map_err(error)?;
+                let current = SeedRecord::from_row(&row)?;
+                if inserted.rows_affected() == 1 {
+                    self.append(&mut tx, vec![NewEntry::seed_committed(current.hash.as_str())]).await?;
+                }
+                tx.commit().await.map_err(error)?;
+                Ok(current)
+            })
         })
         .await
     }
@@ -68,6 +76,18 @@ impl SqlxStore {
                 revealed: SeedRecord::from_row(&revealed)?,
                 current: SeedRecord::from_row(&current)?,
             };
+            // Every draw of the revealed seed has committed (they held its share lock, which the
+            // lock above waited for), and no later one can use it: this reads them all.
+            let tree = self.seed_tree(&mut tx, rotation.revealed.hash.as_str()).await?;
+            let entries = vec![
+                NewEntry::seed_revealed(
+                    rotation.revealed.hash.as_str(),
+                    &rotation.revealed.seed.to_hex(),
+                    &tree,
+                ),
+                NewEntry::seed_committed(rotation.current.hash.as_str()),
+            ];
+            self.append(&mut tx, entries).await?;
             tx.commit().await.map_err(error)?;
             Ok(rotation)
         })

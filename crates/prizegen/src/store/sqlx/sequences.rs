@@ -2,11 +2,12 @@
 
 use super::errors::settle;
 use super::{SqlxStore, error};
+use crate::store::audit::NewEntry;
 use crate::store::claims::{
     CAMPAIGN_SLUG, CLAIM_SEQUENCE, GENERATION, Generation, INSERT_CLAIM_DRAW, SEQUENCE_EXISTS, Slug,
 };
 use crate::store::draws::DRAW_BY_ID;
-use crate::store::rows::FromRow;
+use crate::store::rows::{FromRow, StoredRow};
 use crate::store::sequences::{EncodedSequence, INSERT_SEQUENCE, SEQUENCE_BY_ID};
 use crate::store::target::Target;
 use crate::store::{
@@ -91,6 +92,20 @@ impl SqlxStore {
                     .await
                     .map_err(error)?;
                 let stored = StoredDraw::from_row(&stored)?;
+                // Whether its seed was revealed before this claim (then the draw is not among
+                // the seed's Merkle leaves): a locking read, so it waits for a rotation under way
+                // and sees the latest row even where the transaction reads a snapshot (MariaDB).
+                let seed_sql =
+                    format!("SELECT revealed_at FROM server_seeds WHERE id = ?{}", self.dialect.share_lock());
+                let seed = self
+                    .query(&seed_sql, &[generation.seed_id.into()])
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(error)?;
+                if seed.maybe_int("revealed_at")?.is_some() {
+                    let entry = NewEntry::claimed_after_reveal(&stored, &claim.sequence);
+                    self.append(&mut tx, vec![entry]).await?;
+                }
                 tx.commit().await.map_err(error)?;
                 Ok(ClaimOutcome::Claimed(Box::new(stored)))
             })

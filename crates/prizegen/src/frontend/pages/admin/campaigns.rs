@@ -10,6 +10,7 @@ use crate::frontend::error::PageError;
 use crate::frontend::forms::AdminForm;
 use crate::frontend::pages::{Frame, money, render};
 use crate::server::ApiError;
+use crate::store::Actor;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -156,7 +157,7 @@ pub async fn create(
     AdminForm { admin, fields: form }: AdminForm<CampaignForm>,
 ) -> Result<Response, PageError> {
     let created = match form.input(None) {
-        Ok(input) => campaigns::create(&front.store, input).await,
+        Ok(input) => campaigns::create(&front.store, input, Actor::AdminPage).await,
         Err(invalid) => Err(CampaignError::Invalid(invalid)),
     };
     match created {
@@ -179,7 +180,7 @@ pub async fn update(
     AdminForm { admin, fields: form }: AdminForm<CampaignForm>,
 ) -> Result<Response, PageError> {
     let updated = match form.input(Some(&slug)) {
-        Ok(input) => campaigns::update(&front.store, &slug, input).await,
+        Ok(input) => campaigns::update(&front.store, &slug, input, Actor::AdminPage).await,
         Err(invalid) => Err(CampaignError::Invalid(invalid)),
     };
     match updated {
@@ -201,7 +202,7 @@ pub async fn delete(
     Path(slug): Path<String>,
     AdminForm { admin, .. }: AdminForm<IgnoredAny>,
 ) -> Result<Response, PageError> {
-    match campaigns::delete(&front.store, &slug).await {
+    match campaigns::delete(&front.store, &slug, Actor::AdminPage).await {
         Ok(()) => {
             let notice = Some(format!("Campaign {slug} deleted."));
             list_page(&front, &admin, FormView::blank(), None, notice, StatusCode::OK).await

@@ -1,8 +1,10 @@
-//! Signing in to the admin pages with the operator token, and out.
+//! Signing in to the admin pages with the operator token (each sign-in is in the audit log), and
+//! out.
 
 use crate::frontend::Frontend;
 use crate::frontend::auth::session::{SESSION_COOKIE, SESSION_SECONDS, SIGN_IN_COOKIE, SIGN_IN_SECONDS};
 use crate::frontend::auth::session::{cookie, now_s, random_hex, set_cookie};
+use crate::frontend::error::PageError;
 use crate::frontend::forms::{AdminForm, SignInForm};
 use crate::frontend::pages::{Frame, render};
 use askama::Template;
@@ -44,19 +46,24 @@ pub async fn page(State(front): State<Arc<Frontend>>, headers: HeaderMap) -> Res
 pub async fn sign_in(
     State(front): State<Arc<Frontend>>,
     SignInForm { cookie, fields }: SignInForm<TokenField>,
-) -> Response {
+) -> Result<Response, PageError> {
     let token = fields.token.trim();
     let session = front.operator.accepts(token).then(|| front.sessions.issue(now_s())).flatten();
     let Some(session) = session else {
         let error = Some("That is not the operator token.".to_owned());
         let csrf = front.sessions.sign_in_csrf(&cookie).unwrap_or_default();
-        return render(StatusCode::UNAUTHORIZED, &SignInPage { csrf, error, frame: Frame::admin(&front) });
+        return Ok(render(
+            StatusCode::UNAUTHORIZED,
+            &SignInPage { csrf, error, frame: Frame::admin(&front) },
+        ));
     };
+    // On the record before the session is handed out: no sign-in the audit log does not show.
+    front.store.record_sign_in().await?;
     tracing::info!("operator signed in to the admin pages");
     let mut response = Redirect::to("/admin").into_response();
     append_cookie(&mut response, &set_cookie(SESSION_COOKIE, &session, SESSION_SECONDS));
     append_cookie(&mut response, &set_cookie(SIGN_IN_COOKIE, "", 0));
-    response
+    Ok(response)
 }
 
 /// `POST /admin/sign-out`.

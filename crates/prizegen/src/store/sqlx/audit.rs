@@ -1,0 +1,100 @@
+//! The audit log on the servers: an append locks the single head row (`FOR UPDATE`) inside the
+//! transaction of the action it records, so appends from any number of replicas queue on that
+//! lock and make one chain. The head is always the last row an action locks, so no two actions
+//! wait for each other in opposite orders.
+
+use super::{SqlxStore, error};
+use crate::store::audit::{
+    AUDIT_HEAD, ENTRIES_ABOUT, ENTRIES_AFTER, INSERT_ENTRY, MOVE_HEAD, NewEntry, chain, draw_leaf_hash,
+};
+use crate::store::campaigns::ALL_CAMPAIGNS;
+use crate::store::draws::DRAWS_OF_SEED;
+use crate::store::now_ms;
+use crate::store::rows::FromRow;
+use crate::store::seeds::CURRENT_SEED;
+use crate::store::{AuditEntry, AuditHead, Campaign, SeedRecord, StoreError, StoredDraw};
+use futures_util::TryStreamExt;
+use prizegen_domain::merkle::RootBuilder;
+use sqlx::AnyConnection;
+
+impl SqlxStore {
+    /// Appends `entries` to the chain, in the caller's transaction (which ends holding the
+    /// head's lock until it commits).
+    pub(super) async fn append(
+        &self,
+        conn: &mut AnyConnection,
+        entries: Vec<NewEntry>,
+    ) -> Result<(), StoreError> {
+        let locked = format!("{AUDIT_HEAD} FOR UPDATE");
+        let row = self.query(&locked, &[]).fetch_one(&mut *conn).await.map_err(error)?;
+        let appended = chain(AuditHead::from_row(&row)?, entries, now_ms());
+        for args in appended.args() {
+            self.query(INSERT_ENTRY, &args).execute(&mut *conn).await.map_err(error)?;
+        }
+        let moved =
+            self.query(MOVE_HEAD, &appended.move_head_args()).execute(&mut *conn).await.map_err(error)?;
+        if moved.rows_affected() != 1 {
+            return Err(StoreError::unexpected("the audit head moved during an append"));
+        }
+        Ok(())
+    }
+
+    /// Starts the log, if it is empty, with the state it starts from.
+    pub(super) async fn start_audit(&self, conn: &mut AnyConnection) -> Result<(), StoreError> {
+        let locked = format!("{AUDIT_HEAD} FOR UPDATE");
+        let row = self.query(&locked, &[]).fetch_one(&mut *conn).await.map_err(error)?;
+        if AuditHead::from_row(&row)?.seq > 0 {
+            return Ok(());
+        }
+        let seed = self.query(CURRENT_SEED, &[]).fetch_optional(&mut *conn).await.map_err(error)?;
+        let seed_hash = seed.as_ref().map(SeedRecord::from_row).transpose()?.map(|s| s.hash.to_string());
+        let rows = self.query(ALL_CAMPAIGNS, &[]).fetch_all(&mut *conn).await.map_err(error)?;
+        let campaigns = rows.iter().map(Campaign::from_row).collect::<Result<Vec<_>, _>>()?;
+        self.append(conn, vec![NewEntry::started(seed_hash.as_deref(), &campaigns)]).await
+    }
+
+    /// The Merkle tree over every draw of the seed with this commitment, by nonce, streamed.
+    pub(super) async fn seed_tree(
+        &self,
+        conn: &mut AnyConnection,
+        seed_hash: &str,
+    ) -> Result<RootBuilder, StoreError> {
+        let mut tree = RootBuilder::new();
+        let args = [seed_hash.into(), (-1i64).into(), i64::MAX.into()];
+        let query = self.query(DRAWS_OF_SEED, &args);
+        let mut rows = query.fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await.map_err(error)? {
+            tree.push(draw_leaf_hash(&StoredDraw::from_row(&row)?));
+        }
+        Ok(tree)
+    }
+
+    /// Up to `limit` entries after `after`.
+    pub async fn audit_entries(&self, after: u64, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        self.all(ENTRIES_AFTER, &[after.into(), i64::from(limit).into()]).await
+    }
+
+    /// The last entry's place and hash.
+    pub async fn audit_head(&self) -> Result<AuditHead, StoreError> {
+        let head = self.one(AUDIT_HEAD, &[]).await?;
+        head.ok_or_else(|| StoreError::unexpected("the audit head row is missing"))
+    }
+
+    /// The entries of a kind about a subject.
+    pub async fn audit_about(&self, kind: &str, subject: &str) -> Result<Vec<AuditEntry>, StoreError> {
+        self.all(ENTRIES_ABOUT, &[kind.into(), subject.into()]).await
+    }
+
+    /// Records an operator's sign-in.
+    pub async fn record_sign_in(&self) -> Result<(), StoreError> {
+        self.retrying(|| {
+            self.timed(async {
+                let mut tx = self.pool.begin().await.map_err(error)?;
+                self.append(&mut tx, vec![NewEntry::operator_signed_in()]).await?;
+                tx.commit().await.map_err(error)
+            })
+        })
+        .await
+    }
+}
