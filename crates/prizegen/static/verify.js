@@ -5,8 +5,8 @@
 // names it.
 //
 // A check is a list of steps (STEPS below), run in order; each says what it computed and, when
-// something differs, exactly which field of the draw does not match. A later step (a proof that
-// the draw is in the seed's published log) is one more entry in that list.
+// something differs, exactly which field of the draw does not match. The last step checks the
+// draw's place in its seed's Merkle tree, whose root the audit log recorded at the reveal.
 //
 // Served by the front end as /static/verify.<hash>.js; the /verify page loads it as a module.
 // It sets no inline styles and writes every value as text (textContent), never as HTML.
@@ -363,11 +363,18 @@ function implementationOf(servedBy) {
   return impl === 'v1' || impl === 'v2' ? impl : null;
 }
 
-/** JSON with object keys in order, so that two equal values compare equal as text. */
-function canonical(value) {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+/**
+ * Canonical JSON (RFC 8785, for the values a draw or an audit entry holds: no fractions): object
+ * keys sorted by their UTF-16 code units, which is JavaScript's own sort; no whitespace; strings
+ * escaped as JSON.stringify escapes them. A BigInt (a whole number too big for a Number, see
+ * parseJson) is written as its digits. Two equal values give the same text, and a draw's Merkle
+ * leaf and an audit entry's hash are taken over this text.
+ */
+export function canonicalJson(value) {
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`);
+    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`);
     return `{${entries.join(',')}}`;
   }
   return JSON.stringify(value === undefined ? null : value);
@@ -375,7 +382,7 @@ function canonical(value) {
 
 /** A value as the page writes it. */
 function shownValue(value) {
-  return typeof value === 'string' ? value : canonical(value);
+  return typeof value === 'string' ? value : canonicalJson(value);
 }
 
 /** The mismatches between what was recomputed and what the draw says, field by field. */
@@ -384,7 +391,7 @@ function compare(path, expected, found) {
   if (isObject(expected) && isObject(found)) {
     return Object.keys(expected).flatMap((k) => compare(`${path}.${k}`, expected[k], found[k]));
   }
-  if (canonical(expected) === canonical(found)) return [];
+  if (canonicalJson(expected) === canonicalJson(found)) return [];
   return [{ field: path, expected: shownValue(expected), found: shownValue(found) }];
 }
 
@@ -453,7 +460,7 @@ async function drawValues(ctx) {
     ctx.drawn = await ctx.game.draw(ctx.streams, ctx.impl, ctx.draw);
   } catch (error) {
     if (!(error instanceof FieldError)) throw error;
-    const mismatch = { field: error.field, expected: error.message, found: canonical(ctx.draw.result?.ranks) };
+    const mismatch = { field: error.field, expected: error.message, found: canonicalJson(ctx.draw.result?.ranks) };
     return { title: 'Values drawn, in order', lines: [], mismatches: [mismatch], stop: true };
   }
   const lines = [];
@@ -534,16 +541,269 @@ async function skippedNonces(ctx) {
   return { title: 'Skipped nonces', lines, mismatches: [] };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The record (docs/fairness.md, "The audit log"): at each reveal the audit log records how many
+// draws the seed made and the Merkle root over them (RFC 6962 hashing, leaves by nonce). The
+// proof of a draw is the path of sibling hashes from its leaf to that root; the log's entry that
+// holds the root is itself checked from its own fields and the hash before it.
+
+/** Bytes one after another. */
+function concat(...parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/**
+ * A draw's Merkle leaf (format "draw-v1"): the draw as the API gives it, without `player` (an
+ * account's deletion anonymises its draws) and `fairness.server_seed` (known only after the
+ * reveal), in canonical JSON.
+ */
+export function drawLeaf(draw) {
+  const { player: _player, ...rest } = draw;
+  const { server_seed: _seed, ...fairness } = draw.fairness || {};
+  return canonicalJson({ ...rest, fairness });
+}
+
+/** A leaf's hash: SHA-256(0x00 ‖ leaf). */
+export async function leafHash(leaf) {
+  return sha256(concat(new Uint8Array([0]), encoder.encode(leaf)));
+}
+
+/** An inner node's hash: SHA-256(0x01 ‖ left ‖ right). */
+async function nodeHash(left, right) {
+  return sha256(concat(new Uint8Array([1]), left, right));
+}
+
+/**
+ * The root that an inclusion proof leads to from leaf `index` of a tree of `size` leaves
+ * (RFC 9162 §2.1.3.2), or null when the path cannot belong to such a tree (too short, too long,
+ * or the index outside the tree). `path` is the sibling hashes from the leaf up.
+ */
+export async function rootFromPath(leaf, index, size, path) {
+  if (!(index >= 0 && index < size)) return null;
+  let fn = index;
+  let sn = size - 1;
+  let r = leaf;
+  for (const p of path) {
+    if (sn === 0) return null;
+    if (fn % 2 === 1 || fn === sn) {
+      r = await nodeHash(p, r);
+      // The tree's right edge: climb past the levels where this node has no right sibling.
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      r = await nodeHash(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 ? r : null;
+}
+
+/**
+ * An audit entry's hash, recomputed: SHA-256(prev_hash ‖ canonical {seq, at_ms, kind, subject,
+ * details}), prev_hash as its 32 bytes; null when prev_hash is not 64 hex digits.
+ */
+export async function entryHash(entry) {
+  const prev = fromHex(entry.prev_hash);
+  if (!prev || prev.length !== 32) return null;
+  const { seq, at_ms: atMs, kind, subject, details } = entry;
+  const text = canonicalJson({ seq, at_ms: atMs, kind, subject, details });
+  return toHex(await sha256(concat(prev, encoder.encode(text))));
+}
+
+/** A hash shortened for a sentence: its first 12 hex digits. */
+const short = (hex) => `${String(hex).slice(0, 12)}…`;
+
+/** How the leaf is made, in words. */
+const LEAF = 'the draw without player and fairness.server_seed, in canonical JSON';
+
+/** The title of the record step: where the draw is recorded. */
+const IN_TREE = "In the seed's Merkle tree";
+
+/** A step that was not checked, and why (not a mismatch). */
+function notChecked(title, why) {
+  return { title, lines: [], notes: [why], mismatches: [], skipped: true };
+}
+
+/**
+ * Checks an audit entry: its own hash, from its fields and the hash before it, and its kind (and,
+ * for a reveal, its seed). Returns the line to show and any mismatches.
+ */
+async function checkEntry(entry, kind, seedHash = null) {
+  const mismatches = [];
+  const field = `audit entry ${entry.seq}`;
+  const recomputed = await entryHash(entry);
+  if (recomputed !== entry.hash) {
+    mismatches.push({
+      field,
+      said: `its hash does not match its fields: recomputed ${recomputed}, the entry says ${entry.hash}`,
+    });
+  }
+  const seed = (entry.details || {}).seed_hash;
+  if (entry.kind !== kind || (seedHash !== null && seed !== seedHash)) {
+    const of = seedHash === null ? '' : ` of the seed ${seedHash}`;
+    mismatches.push({ field, said: `it is not a ${kind} entry${of}: it is a ${entry.kind} entry of ${seed}` });
+  }
+  const line = `audit entry ${entry.seq} (${entry.kind}): SHA-256(prev_hash ‖ entry) = ${recomputed}`
+    + (recomputed === entry.hash ? ', its hash' : '');
+  return { line, mismatches };
+}
+
+/**
+ * A draw claimed after its seed's reveal (a prize-pool sequence generated before it): it is not
+ * among the seed's leaves; the audit log recorded its leaf on its own, in entry `seq`.
+ */
+async function checkLateClaim(ctx, leafText, leaf, seq) {
+  const title = 'Recorded after the reveal';
+  const [status, page] = await ctx.api(`/api/v1/audit?after=${seq - 1}&limit=1`);
+  const entry = status === 200 && page.entries && page.entries[0];
+  if (!entry || entry.seq !== seq) {
+    return notChecked(title, `The audit log's entry ${seq} could not be fetched (HTTP ${status}).`);
+  }
+  // The entry is about this draw if it holds this draw's leaf (the leaf holds the draw's id).
+  const checked = await checkEntry(entry, 'draw.claimed-after-reveal');
+  const recorded = entry.details && entry.details.leaf_hash;
+  const mismatches = checked.mismatches;
+  if (recorded !== leaf) {
+    mismatches.push({
+      field: 'Merkle leaf',
+      said: `the draw's leaf hashes to ${leaf}, but audit entry ${seq} recorded ${recorded}:`
+        + ' this draw is not the one recorded',
+    });
+  }
+  return {
+    title,
+    notes: [`Claimed after the reveal, recorded on its own in entry ${seq}: its sequence was generated`
+      + ' under the seed before the reveal and claimed after it, so it is not among the draws the reveal'
+      + ' counted; the audit log recorded its leaf when it was claimed.'],
+    lines: [
+      `leaf = ${LEAF} = ${leafText}`,
+      `leaf hash = SHA-256(0x00 ‖ leaf) = ${leaf}`,
+      `audit entry ${seq} recorded the leaf hash ${recorded}`,
+      checked.line,
+    ],
+    mismatches,
+  };
+}
+
+/**
+ * The draw's place in its seed's Merkle tree: its leaf made here from the draw, the proof's path
+ * walked up to a root, and that root compared with the one the audit log recorded at the reveal
+ * (whose entry is checked too). Run only when the site's API can be asked (`ctx.api`).
+ */
+async function checkRecord(ctx) {
+  if (!ctx.api) return null;
+  const { draw } = ctx;
+  if (typeof draw.id !== 'string' || draw.id === '') {
+    return notChecked(IN_TREE, 'The draw has no id, so its proof cannot be asked for: not checked.');
+  }
+  const leafText = drawLeaf(draw);
+  const leaf = toHex(await leafHash(leafText));
+  let status;
+  let proof;
+  try {
+    [status, proof] = await ctx.api(`/api/v1/draws/${encodeURIComponent(draw.id)}/proof`);
+  } catch (error) {
+    return notChecked(IN_TREE, `This site's API did not answer (${error.message}): not checked.`);
+  }
+  const error = (proof && proof.error) || {};
+  if (status === 409 && error.code === 'seed_not_revealed') return null;
+  if (status === 409 && error.code === 'claimed_after_reveal') {
+    const seq = Number((/audit entry (\d+)/.exec(error.message || '') || [])[1]);
+    if (seq > 0) return checkLateClaim(ctx, leafText, leaf, seq);
+  }
+  if (status === 404 && error.code === 'root_not_recorded') {
+    return notChecked(IN_TREE, "This draw's seed was revealed before the audit log began, so no Merkle root"
+      + ' was recorded for it: its place in the record cannot be checked.');
+  }
+  if (status === 404) {
+    return notChecked(IN_TREE, `This site has no draw ${draw.id}, so there is no proof to check.`);
+  }
+  if (status !== 200) {
+    return notChecked(IN_TREE, `The proof could not be fetched (HTTP ${status}): not checked.`);
+  }
+
+  const entry = proof.entry || {};
+  const details = entry.details || {};
+  const recordedRoot = details.merkle_root;
+  const recordedDraws = Number(details.draws);
+  const index = Number(proof.leaf_index);
+  const size = Number(proof.tree_size);
+  const path = (Array.isArray(proof.path) ? proof.path : []).map(fromHex);
+  const walk = async (from) => {
+    const root = path.every((p) => p && p.length === 32) ? await rootFromPath(from, index, recordedDraws, path) : null;
+    return root && toHex(root);
+  };
+  const root = await walk(fromHex(leaf));
+  const mismatches = [];
+  const lines = [
+    `leaf = ${LEAF} = ${leafText}`,
+    `leaf hash = SHA-256(0x00 ‖ leaf) = ${leaf}`
+      + (leaf === proof.leaf_hash ? ", the proof's leaf_hash" : ''),
+  ];
+  if (leaf !== proof.leaf_hash) {
+    mismatches.push({
+      field: 'Merkle leaf',
+      said: `the draw's leaf hashes to ${leaf}, but the proof is for the leaf ${proof.leaf_hash}:`
+        + ' this draw is not the one stored under its seed',
+    });
+  }
+  lines.push(`leaf ${index} of ${size} draws under the seed now; the reveal recorded ${recordedDraws} draws`);
+  if (size !== recordedDraws) {
+    mismatches.push({
+      field: 'tree size',
+      said: `the seed has ${size} draws now, but the reveal recorded ${recordedDraws}`,
+    });
+  }
+  lines.push(`path of ${path.length} sibling hashes walked up from the leaf → root ${root || '(none: the path does not fit the tree)'}`);
+  if (leaf !== proof.leaf_hash) {
+    const theirs = await walk(fromHex(proof.leaf_hash));
+    lines.push(`from the proof's own leaf_hash the path leads to ${theirs || '(none)'}`);
+  }
+  lines.push(`root recorded at the reveal (audit entry ${entry.seq}) = ${recordedRoot}`);
+  if (root !== recordedRoot) {
+    mismatches.push({
+      field: 'Merkle root',
+      said: `the inclusion proof does not lead to the recorded root: from the draw's leaf the path gives`
+        + ` ${root || 'no root'}, the audit log recorded ${recordedRoot}`,
+    });
+  }
+  if (proof.merkle_root !== recordedRoot) {
+    mismatches.push({
+      field: `audit entry ${entry.seq}`,
+      said: `the proof names the root ${proof.merkle_root}, but its audit entry holds ${recordedRoot}`,
+    });
+  }
+  const checked = await checkEntry(entry, 'seed.revealed', draw.fairness.seed_hash);
+  lines.push(checked.line);
+  mismatches.push(...checked.mismatches);
+  const notes = mismatches.length > 0 ? [] : [`This draw is leaf ${index} of the ${recordedDraws} draws the`
+    + ` seed ${short(draw.fairness.seed_hash)} made, under the root that audit entry ${entry.seq} recorded`
+    + ' when the seed was revealed: it has not changed since, and the entry is in the chain on /audit.'];
+  return { title: IN_TREE, notes, lines, mismatches, record: { root: recordedRoot, seq: entry.seq, hash: entry.hash } };
+}
+
 /** The steps of a check, in order. */
 export const STEPS = [
   readDraw, checkCommitment, deriveKeys, drawValues, applyRules, checkResult, checkPrize, skippedNonces,
+  checkRecord,
 ];
 
 /**
  * Checks a draw (as the API returns it) against a server seed (64 hex digits): the report has
- * each step ({ title, lines, mismatches }) and whether everything matched.
+ * each step ({ title, lines, mismatches }) and whether everything matched. With `api` (a path →
+ * [status, JSON] function for this site's API), the draw's place in its seed's Merkle tree is
+ * checked too.
  */
-export async function verify(draw, seedHex) {
+export async function verify(draw, seedHex, { api = null } = {}) {
   const steps = [];
   const seed = fromHex(typeof seedHex === 'string' ? seedHex.trim() : '');
   if (!seed || seed.length !== 32) {
@@ -551,7 +811,7 @@ export async function verify(draw, seedHex) {
     const step = { title: 'Server seed', lines: [], mismatches: [mismatch] };
     return { verified: false, steps: [step], mismatches: step.mismatches };
   }
-  const ctx = { draw, seed };
+  const ctx = { draw, seed, api };
   for (const run of STEPS) {
     const step = await run(ctx);
     if (step) steps.push(step);
@@ -562,13 +822,13 @@ export async function verify(draw, seedHex) {
 }
 
 /**
- * JSON as the API writes it, but a whole number too big to be exact in JavaScript (a nonce may
- * be any u64) is kept as its digits.
+ * JSON as the API writes it (a draw, a proof, an audit entry), but a whole number too big to be
+ * exact in JavaScript (a nonce may be any u64) is kept exact, as a BigInt.
  */
-export function parseDraw(text) {
+export function parseJson(text) {
   return JSON.parse(text, (_key, value, context) => {
     const big = typeof value === 'number' && !Number.isSafeInteger(value) && context && /^\d+$/.test(context.source);
-    return big ? context.source : value;
+    return big ? BigInt(context.source) : value;
   });
 }
 
@@ -592,35 +852,59 @@ function outcome(tone, mark, kicker, words) {
   return box;
 }
 
+/** What a mismatch says after its field: its own sentence, or what was recomputed and found. */
+function mismatchText(m) {
+  return m.said ? `: ${m.said}` : ` does not match: recomputed ${m.expected}, the draw says ${m.found}`;
+}
+
 /** Shows a report in the verdict section. */
 function showReport(section, report) {
   section.replaceChildren();
   const wrong = report.mismatches.map((m) => m.field);
+  // A step not checked is said in the headline too: "Verified" covers only what was checked.
+  const skipped = report.steps.filter((s) => s.skipped).map((s) => s.title);
+  const words = skipped.length === 0 ? 'Verified: every step matches.'
+    : `Verified: every step checked matches (not checked: ${skipped.join(', ')}).`;
   section.append(report.verified
-    ? outcome('won', '✓', 'Verified', 'Verified: every step matches.')
+    ? outcome('won', '✓', 'Verified', words)
     : outcome('none', '✗', 'Does not match', `Does not match: ${[...new Set(wrong)].join(', ')}`));
   if (!report.verified) {
     const list = element('ul', undefined, { class: 'mismatches', id: 'mismatches' });
     for (const m of report.mismatches) {
       const item = element('li', undefined, { 'data-field': m.field });
-      item.append(element('b', m.field), ` does not match: recomputed ${m.expected}, the draw says ${m.found}`);
+      item.append(element('b', m.field), mismatchText(m));
       list.append(item);
     }
     section.append(list);
   }
   const steps = element('ol', undefined, { class: 'check-steps', id: 'verify-steps' });
   for (const step of report.steps) {
-    const ok = step.mismatches.length === 0;
-    const item = element('li', undefined, { 'data-ok': String(ok), 'data-step': step.title });
-    item.append(element('h3', `${ok ? '✓' : '✗'} ${step.title}`));
+    // data-ok: true, false, or skipped (not checked, and why: not a mismatch).
+    const ok = step.skipped ? 'skipped' : String(step.mismatches.length === 0);
+    const mark = { true: '✓', false: '✗', skipped: '–' }[ok];
+    const item = element('li', undefined, { 'data-ok': ok, 'data-step': step.title });
+    item.append(element('h3', `${mark} ${step.title}${step.skipped ? ' (not checked)' : ''}`));
+    for (const note of step.notes || []) item.append(element('p', note, { class: 'step-note' }));
     for (const line of step.lines) {
       const p = element('p');
       p.append(element('code', line));
       item.append(p);
     }
     for (const m of step.mismatches) {
-      const said = `${m.field} does not match: recomputed ${m.expected}, the draw says ${m.found}`;
-      item.append(element('p', said, { class: 'field-error' }));
+      item.append(element('p', `${m.field}${mismatchText(m)}`, { class: 'field-error' }));
+    }
+    if (step.record) {
+      // What to compare elsewhere: the root and its entry (on /audit, in the JSON).
+      const record = element('dl', undefined, { class: 'record', id: 'record' });
+      const add = (term, value, id) => {
+        record.append(element('dt', term));
+        const dd = element('dd');
+        dd.append(element('code', value, { id }));
+        record.append(dd);
+      };
+      add('Merkle root', step.record.root, 'record-root');
+      add(`Audit entry ${step.record.seq}`, step.record.hash, 'record-entry');
+      item.append(record);
     }
     steps.append(item);
   }
@@ -647,6 +931,16 @@ async function getText(path) {
   return [response.status, await response.text()];
 }
 
+/** GET some JSON of this site's API: [status, the body parsed, or null when it is not JSON]. */
+async function getJson(path) {
+  const [status, text] = await getText(path);
+  try {
+    return [status, parseJson(text)];
+  } catch {
+    return [status, null];
+  }
+}
+
 /** Fetches a draw and its seed from the API, then checks it (or says when it can be). */
 async function verifyById(section, id) {
   const [status, text] = await getText(`/api/v1/draws/${encodeURIComponent(id)}`);
@@ -654,7 +948,7 @@ async function verifyById(section, id) {
   if (status !== 200) {
     return showMessage(section, 'error', 'Error', [`The draw could not be fetched (HTTP ${status}).`]);
   }
-  const draw = parseDraw(text);
+  const draw = parseJson(text);
   const [, fairnessText] = await getText('/api/v1/fairness');
   const fairness = JSON.parse(fairnessText);
   const hash = draw.fairness.seed_hash;
@@ -671,7 +965,7 @@ async function verifyById(section, id) {
         + ' on /fairness. Come back to this page then.',
     ]);
   }
-  showReport(section, await verify(draw, seed));
+  showReport(section, await verify(draw, seed, { api: getJson }));
 }
 
 /** Wires the page's forms; a `?draw=` in the address is checked at once. */
@@ -706,14 +1000,14 @@ function start() {
     run(async () => {
       let draw;
       try {
-        draw = parseDraw(text);
+        draw = parseJson(text);
       } catch (error) {
         showMessage(section, 'error', 'Not JSON', [`The draw is not JSON: ${error.message}`]);
         return;
       }
       // No seed typed: the one a revealed draw carries (fairness.server_seed), if any.
       const own = draw && draw.fairness && draw.fairness.server_seed;
-      showReport(section, await verify(draw, seed.trim() || own || ''));
+      showReport(section, await verify(draw, seed.trim() || own || '', { api: getJson }));
       // The verdict is above this form: bring it into view.
       section.scrollIntoView({ block: 'start' });
     });

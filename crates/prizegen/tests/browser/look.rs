@@ -67,6 +67,7 @@ async fn pages(app: &TestApp) -> Vec<(String, String)> {
     let mut pages: Vec<(String, String)> = [
         ("home", "/"),
         ("fairness", "/fairness"),
+        ("audit", "/audit"),
         ("not-found", "/nowhere"),
         ("draw-not-found", "/draws/no-such-draw"),
         ("play-account-prize", "/play/account-prize"),
@@ -202,11 +203,17 @@ async fn every_page_is_styled_readable_on_a_phone_and_labelled() {
         path.trim_start_matches("/draws/").to_owned()
     };
     let secret = app.post_draw(json!({"game": "spy-mission"})).await.json::<Value>().await.unwrap();
+    // The sequence generated before the rotation, claimed after it: recorded on its own.
+    let generated = &pages.iter().find(|(n, _)| n == "play-prize-pool-generated").unwrap().1;
+    let sequence = generated.rsplit('=').next().unwrap();
+    let claim = format!("{}/api/v1/prize-pool/sequences/{sequence}/claim", app.url);
+    let late: Value = app.http.post(claim).send().await.unwrap().json().await.unwrap();
     for (name, id) in [
         ("verify-verified", draw_id("draw-won")),
         ("verify-downgraded", draw_id("draw-downgraded")),
         ("verify-character", draw_id("draw-character")),
         ("verify-pending", secret["id"].as_str().unwrap().to_owned()),
+        ("verify-claimed-after-reveal", late["id"].as_str().unwrap().to_owned()),
     ] {
         for width in WIDTHS {
             browser.client.set_window_size(width, 900).await.unwrap();
@@ -214,6 +221,20 @@ async fn every_page_is_styled_readable_on_a_phone_and_labelled() {
             browser.wait_for("#verdict[data-status]:not([data-status='running'])").await;
             look_at(&browser, name, width).await;
         }
+    }
+
+    // A pasted draw with one character of its result changed: the fields and the record that
+    // do not match.
+    let id = draw_id("draw-won");
+    let mut changed: Value = app.get(&format!("/api/v1/draws/{id}")).await.json().await.unwrap();
+    changed["result"]["account_number"] = json!("qxzm4227");
+    browser.goto(&format!("{}/verify", app.url)).await;
+    let set = "document.getElementById('draw-json').value = arguments[0];";
+    browser.client.execute(set, vec![json!(changed.to_string())]).await.unwrap();
+    browser.click("button#verify-json").await;
+    browser.wait_for("#verdict[data-status='mismatch']").await;
+    for width in WIDTHS {
+        look_at(&browser, "verify-mismatch", width).await;
     }
 
     // A refused character form (a POST's answer: looked at without reloading).

@@ -14,6 +14,7 @@ pub const BACKEND: support::Backend = support::Backend::Sqlite;
 
 mod account_prize;
 mod admin;
+mod audit;
 mod character;
 mod common;
 mod look;

@@ -1,8 +1,9 @@
 //! `/verify`: a draw recomputed in the browser by `static/verify.js` (WebCrypto), from a pasted
-//! draw and seed or from a draw's id; the draw page's "Verify in your browser" link.
+//! draw and seed or from a draw's id, and its place in its seed's Merkle tree checked against the
+//! root the audit log recorded; the draw page's "Verify in your browser" link.
 
 use crate::common::Browser;
-use crate::support::{ADMIN_TOKEN, Options, TestApp};
+use crate::support::{ADMIN_TOKEN, Options, TestApp, tamper};
 use prizegen_domain::games::Impl;
 use serde_json::{Value, json};
 
@@ -202,6 +203,48 @@ async fn a_changed_result_or_a_wrong_seed_does_not_match_and_names_the_field() {
     browser.close().await;
 }
 
+/// The title of the step that checks a draw's place in its seed's Merkle tree.
+const IN_TREE: &str = "In the seed's Merkle tree";
+
+/// The title of the step of a draw claimed after its seed's reveal.
+const LATE: &str = "Recorded after the reveal";
+
+/// The step of the report now shown with this title: whether it passed (`true`, `false`,
+/// `skipped`) and its text.
+async fn step(browser: &Browser, title: &str) -> (String, String) {
+    let item = browser.find(&format!("#verify-steps > li[data-step=\"{title}\"]")).await;
+    (item.attr("data-ok").await.unwrap().unwrap_or_default(), item.text().await.unwrap())
+}
+
+/// Every audit entry, from the API.
+async fn audit_entries(app: &TestApp) -> Vec<Value> {
+    let (mut all, mut after) = (Vec::new(), 0);
+    loop {
+        let page: Value =
+            app.get(&format!("/api/v1/audit?after={after}&limit=100")).await.json().await.unwrap();
+        all.extend(page["entries"].as_array().unwrap().iter().cloned());
+        match page["next_after"].as_u64() {
+            Some(next) => after = next,
+            None => return all,
+        }
+    }
+}
+
+/// The audit log's `seed.revealed` entry of the seed of `draw`.
+async fn reveal_of(app: &TestApp, draw: &Value) -> Value {
+    let seed = &draw["fairness"]["seed_hash"];
+    let entries = audit_entries(app).await;
+    let found = entries.into_iter().find(|e| e["kind"] == "seed.revealed" && e["subject"] == *seed);
+    found.unwrap_or_else(|| panic!("a seed.revealed entry of {seed}"))
+}
+
+/// Generates a prize-pool sequence (not claimed): its claim's path.
+async fn generate_sequence(app: &TestApp) -> String {
+    let generate = app.http.post(format!("{}/api/v1/prize-pool/sequences", app.url));
+    let generated: Value = generate.json(&json!({})).send().await.unwrap().json().await.unwrap();
+    generated["claim"].as_str().unwrap().to_owned()
+}
+
 /// Makes a draw of every game over the API (prize-pool: generated and claimed), with several
 /// client seeds; returns them.
 async fn draws_of_every_game(app: &TestApp, tag: &str) -> Vec<Value> {
@@ -257,7 +300,14 @@ async fn real_draws_of_every_game_verify_by_id_after_a_rotation_with_v1_and_v2()
             return;
         };
         let draws = draws_of_every_game(&app, &format!("{imp:?}")).await;
+        // A sequence generated under the seed and claimed after its reveal.
+        let claim = generate_sequence(&app).await;
         rotate(&app).await;
+        let claimed = app.http.post(format!("{}{claim}", app.url)).send().await.unwrap();
+        assert_eq!(claimed.status(), 200);
+        let late: Value = claimed.json().await.unwrap();
+        let reveal = reveal_of(&app, &draws[0]).await;
+        assert_eq!(reveal["details"]["draws"], draws.len(), "the late claim is not counted: {reveal}");
         for draw in &draws {
             let (game, served) = (&draw["game"], &draw["served_by"]);
             let want = if imp == Impl::V1 { "v1@" } else { "v2@" };
@@ -274,7 +324,36 @@ async fn real_draws_of_every_game_verify_by_id_after_a_rotation_with_v1_and_v2()
             };
             let shown = draw["result"][field].as_str().unwrap();
             assert!(text.contains(&format!("{field}: {shown}")), "{game}: shows {field}: {text}");
+            // Its leaf, made in the browser, leads up its proof to the root the reveal recorded,
+            // in an entry whose hash the browser recomputed.
+            let (ok, said) = step(&browser, IN_TREE).await;
+            assert_eq!(ok, "true", "{game}: {said}");
+            assert_eq!(
+                browser.text("code#record-root").await,
+                reveal["details"]["merkle_root"].as_str().unwrap()
+            );
+            assert_eq!(browser.text("code#record-entry").await, reveal["hash"].as_str().unwrap());
+            let seq = reveal["seq"].as_u64().unwrap();
+            assert!(said.contains(&format!("the reveal recorded {} draws", draws.len())), "{said}");
+            assert!(
+                said.contains(&format!("audit entry {seq} (seed.revealed): SHA-256(prev_hash ‖ entry) = ")),
+                "{said}"
+            );
+            assert!(said.contains("\"fairness\":{\"client_seed\":"), "the leaf is shown: {said}");
+            assert!(!said.contains("server_seed\":"), "the leaf has no server seed: {said}");
         }
+        // The sequence claimed after the reveal verifies; its leaf is in its own entry instead.
+        let (status, text) = verify_by_id(&browser, &app, &late).await;
+        assert_eq!(status, "verified", "{late}\n{text}");
+        assert!(!browser.has(&format!("#verify-steps > li[data-step=\"{IN_TREE}\"]")).await, "{text}");
+        let (ok, said) = step(&browser, LATE).await;
+        let entries = audit_entries(&app).await;
+        let entry = entries.iter().rev().find(|e| e["kind"] == "draw.claimed-after-reveal").unwrap();
+        let seq = entry["seq"].as_u64().unwrap();
+        assert_eq!(ok, "true", "{said}");
+        assert!(said.contains(&format!("recorded on its own in entry {seq}")), "{said}");
+        let leaf = entry["details"]["leaf_hash"].as_str().unwrap();
+        assert!(said.contains(&format!("leaf hash = SHA-256(0x00 ‖ leaf) = {leaf}")), "{said}");
         // The draw page links to its check, which verifies.
         let draw = &draws[0];
         browser.goto(&format!("{}/draws/{}", app.url, draw["id"].as_str().unwrap())).await;
@@ -284,6 +363,74 @@ async fn real_draws_of_every_game_verify_by_id_after_a_rotation_with_v1_and_v2()
         assert_eq!(browser.path().await, "/verify");
         assert_eq!(browser.value("input#draw-id").await, draw["id"].as_str().unwrap());
     }
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_changed_draw_is_not_the_leaf_its_seed_recorded() {
+    let Some(browser) = Browser::open().await else { return };
+    let Some(app) = TestApp::spawn().await else { return };
+    let draw = app.draw().await;
+    let second = app.draw().await;
+    rotate(&app).await;
+    let id = draw["id"].as_str().unwrap();
+    let revealed: Value = app.get(&format!("/api/v1/draws/{id}")).await.json().await.unwrap();
+    let root = reveal_of(&app, &draw).await["details"]["merkle_root"].as_str().unwrap().to_owned();
+
+    // Pasted as the API gives it (the seed left empty: the draw's own), it verifies, its place in
+    // the tree included.
+    let (status, text) = paste(&browser, &app, &revealed, "").await;
+    assert_eq!(status, "verified", "{text}");
+    assert_eq!(step(&browser, IN_TREE).await.0, "true", "{text}");
+
+    // One character of its result changed: the seed's steps name the field, the record's step
+    // the leaf and the root.
+    let mut changed = revealed.clone();
+    let account = revealed["result"]["account_number"].as_str().unwrap();
+    let last = if account.ends_with('0') { '1' } else { '0' };
+    changed["result"]["account_number"] = json!(format!("{}{last}", &account[..account.len() - 1]));
+    let (status, text) = paste(&browser, &app, &changed, "").await;
+    assert_eq!(status, "mismatch", "{text}");
+    assert_eq!(
+        mismatched_fields(&browser).await,
+        ["result.account_number", "Merkle leaf", "Merkle root"],
+        "{text}"
+    );
+    let (ok, said) = step(&browser, IN_TREE).await;
+    assert_eq!(ok, "false", "{said}");
+    assert!(said.contains("Merkle leaf: the draw's leaf hashes to"), "{said}");
+    assert!(said.contains("this draw is not the one stored under its seed"), "{said}");
+    assert!(said.contains("Merkle root: the inclusion proof does not lead to the recorded root"), "{said}");
+    assert!(said.contains(&format!("from the proof's own leaf_hash the path leads to {root}")), "{said}");
+
+    // Without an id there is no proof to ask for: not checked, and said why.
+    let mut anonymous = revealed.clone();
+    anonymous.as_object_mut().unwrap().remove("id");
+    let (status, text) = paste(&browser, &app, &anonymous, "").await;
+    assert_eq!(status, "verified", "{text}");
+    assert!(text.contains("every step checked matches"), "{text}");
+    let (ok, said) = step(&browser, IN_TREE).await;
+    assert_eq!((ok.as_str(), said.contains("has no id")), ("skipped", true), "{said}");
+
+    // Changed in the database after the reveal, where the seed cannot show it (its time by a
+    // millisecond; before any proof of the seed was asked for): every step of the seed passes,
+    // and the record's shows the tree is no longer the one recorded.
+    let id = second["id"].as_str().unwrap();
+    let other = app.draw().await;
+    rotate(&app).await;
+    let sql = format!(
+        "UPDATE draws SET created_at = created_at + 1 WHERE id = '{}'",
+        other["id"].as_str().unwrap()
+    );
+    assert_eq!(tamper(&app.database, &sql).await, 1);
+    let (status, text) = verify_by_id(&browser, &app, &other).await;
+    assert_eq!(status, "mismatch", "{text}");
+    assert_eq!(mismatched_fields(&browser).await, ["Merkle root"], "{text}");
+    let (_, said) = step(&browser, IN_TREE).await;
+    assert!(said.contains("the inclusion proof does not lead to the recorded root"), "{said}");
+    // A draw of the first seed, untouched, still verifies.
+    let (status, text) = verify_by_id(&browser, &app, &json!({"id": id})).await;
+    assert_eq!(status, "verified", "{text}");
     browser.close().await;
 }
 
@@ -322,6 +469,7 @@ async fn a_prize_lowered_by_the_budget_is_explained_not_a_mismatch() {
     let (status, text) = paste(&browser, &app, &changed, seed).await;
     assert_eq!(status, "mismatch", "{text}");
     assert!(text.contains("Does not match: downgraded_from"), "{text}");
+    assert_eq!(step(&browser, IN_TREE).await.0, "false", "not the recorded draw either: {text}");
     browser.close().await;
 }
 
@@ -389,4 +537,50 @@ async fn only_the_verify_page_runs_a_script_and_only_its_own_module() {
         assert!(!csp.contains("script-src") && csp.contains("default-src 'none'"), "{path}: {csp}");
         assert!(!response.text().await.unwrap().contains("<script"), "{path}");
     }
+}
+
+/// docs/fairness.md's audit worked example, recomputed by the browser verifier's own exported
+/// functions in Chromium: each draw's leaf hash, the proof of the draw at nonce 1 to the root,
+/// and both entries' hashes are the values the page lists (which Rust and the Python script
+/// also compute: `audit_check::tests::the_worked_example_in_the_docs`).
+#[tokio::test]
+async fn the_audit_worked_example_recomputes_in_the_browser() {
+    let Some(browser) = Browser::open().await else { return };
+    let Some(app) = TestApp::spawn().await else { return };
+    let docs = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs");
+    let page = std::fs::read_to_string(format!("{docs}/fairness.md")).unwrap();
+    let lines = |name: &str| -> Vec<Value> {
+        let text = std::fs::read_to_string(format!("{docs}/examples/{name}")).unwrap();
+        text.lines().map(|line| serde_json::from_str(line).unwrap()).collect()
+    };
+    let (draws, log) = (lines("audit_draws.ndjson"), lines("audit_log.ndjson"));
+    browser.goto(&format!("{}/verify", app.url)).await;
+    let module = browser.find("script[type=module]").await.attr("src").await.unwrap().unwrap();
+    let script = r#"
+        const [module, draws, log, done] = arguments;
+        import(module).then(async (v) => {
+            const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+            const leaves = [];
+            for (const d of draws) leaves.push(await v.leafHash(v.drawLeaf(d)));
+            const root = await v.rootFromPath(leaves[1], 1, 3, [leaves[0], leaves[2]]);
+            const entries = [];
+            for (const e of log) entries.push(await v.entryHash(e));
+            done({ leaves: leaves.map(hex), root: hex(root), entries });
+        }, (e) => done({ error: String(e) }));
+    "#;
+    let args = vec![json!(module), json!(draws), json!(log)];
+    let got = browser.client.execute_async(script, args).await.unwrap();
+    assert!(got.get("error").is_none(), "{got}");
+    let recorded_root = log[1]["details"]["merkle_root"].as_str().unwrap();
+    assert_eq!(got["root"], recorded_root, "the proof of nonce 1 leads to the recorded root: {got}");
+    for (i, entry) in log.iter().enumerate() {
+        assert_eq!(got["entries"][i], entry["hash"], "entry {}: {got}", i + 1);
+    }
+    let mut listed: Vec<String> =
+        got["leaves"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_owned()).collect();
+    listed.extend([recorded_root.to_owned(), log[1]["hash"].as_str().unwrap().to_owned()]);
+    for value in listed {
+        assert!(page.contains(&value), "docs/fairness.md lists {value}");
+    }
+    browser.close().await;
 }

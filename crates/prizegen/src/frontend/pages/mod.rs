@@ -1,8 +1,9 @@
 //! Server-rendered HTML, one file per thing a person does: [`home`] (the games and campaigns),
 //! [`play`] (a game's page and its Draw button), [`sequences`] (prize-pool's two buttons),
 //! [`draw`] (a draw's page), [`fairness`], [`verify`] (a draw recomputed in the browser), the
-//! players' own ([`players`]: register, sign in, "my draws", profiles) and the [`leaderboard`],
-//! and the operator's [`admin`] pages. The game's page they build on is `game_page.rs`; the character form's fields are [`character_form`]; the one
+//! [`audit`] log, the players' own ([`players`]: register, sign in, "my draws", profiles) and the
+//! [`leaderboard`], and the operator's [`admin`] pages. The game's page they build on is
+//! `game_page.rs`; the character form's fields are [`character_form`]; the one
 //! stylesheet they all link (`static/style.css`) and the verifier module (`static/verify.js`) are
 //! served by [`assets`].
 //!
@@ -13,6 +14,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod audit;
 pub mod character_form;
 mod chart;
 pub mod draw;
