@@ -8,10 +8,12 @@
 //! - [`fairness`]: server seeds, commitments, per-service keys, the HMAC byte stream, `uniform(n)`;
 //! - [`games`]: one module per game with its letters, numbers and rules steps and its odds;
 //! - [`merkle`]: Merkle trees over a revealed seed's draws and their inclusion proofs (RFC 6962);
-//! - [`money`]: integer pence and prizes.
+//! - [`money`]: integer pence and prizes;
+//! - [`stats`]: the chi-square goodness-of-fit test of the public statistics.
 
 pub mod audit;
 pub mod fairness;
 pub mod games;
 pub mod merkle;
 pub mod money;
+pub mod stats;

@@ -338,3 +338,50 @@ fn chi_square_detects_a_wrong_distribution() {
     // And accepts the exact expectation.
     assert!(chi_square(&fair, &[1.0 / 20.0, 7.0 / 20.0, 6.0 / 20.0, 6.0 / 20.0]) < 1e-9);
 }
+
+/// The outcome odds the public statistics publish (`Game::outcome_odds`) are the ones derived
+/// above from the spec, and each game's own outcomes are counted under their keys.
+#[test]
+fn the_published_outcome_odds_are_the_specs() {
+    use prizegen_domain::games::Game;
+    use prizegen_domain::games::Impls;
+    use prizegen_domain::games::outcomes::outcome_key;
+    let by_key = |game: Game, impls: Impls| -> Vec<(String, f64)> {
+        game.outcome_odds(impls).into_iter().map(|o| (o.key, o.probability)).collect()
+    };
+    for imp in V1_V2 {
+        let impls = Impls { letters: imp, numbers: imp, rules: imp };
+        let [missed, hit, crit] = attack_probabilities(imp);
+        let attack = by_key(Game::Attack, impls);
+        let want = [("missed", missed), ("hit", hit), ("crit", crit)];
+        assert_eq!(attack.len(), 3);
+        for (key, p) in want {
+            let found = attack.iter().find(|(k, _)| k == key).unwrap().1;
+            assert!(close(found, p), "attack {imp} {key}: {found} vs {p}");
+        }
+        // What the game's own functions produce is counted under a published key.
+        let keys = keys(200);
+        for k in &keys {
+            let (roll, power) = attack::numbers(imp, &mut stream(k, Service::Numbers));
+            let outcome = attack::resolve(imp, roll, power).unwrap().outcome;
+            assert!(attack.iter().any(|(key, _)| *key == outcome_key(Game::Attack, None, Some(outcome))));
+            let background = character::background(imp, &mut stream(k, Service::Letters));
+            let characters = by_key(Game::Character, impls);
+            assert!(characters.iter().any(|(key, p)| key == background && close(*p, 1.0 / 13.0)));
+            let numbers = spy_mission::numbers(imp, &mut stream(k, Service::Numbers));
+            let letters = spy_mission::letters(imp, &mut stream(k, Service::Letters));
+            let task = spy_mission::mission(imp, &numbers, &letters).unwrap().task;
+            assert!(by_key(Game::SpyMission, impls).iter().any(|(key, _)| key == task));
+        }
+        let spy = by_key(Game::SpyMission, impls);
+        let tasks = [
+            ("Steal the DB_URI from", 1.0),
+            ("Follow", 7.0),
+            ("Collect information about", 6.0),
+            ("Meet with", 6.0),
+        ];
+        for (task, twentieths) in tasks {
+            assert!(spy.iter().any(|(k, p)| k == task && close(*p, twentieths / 20.0)), "{task}");
+        }
+    }
+}

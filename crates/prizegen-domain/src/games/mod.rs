@@ -3,6 +3,7 @@
 pub mod account_prize;
 pub mod attack;
 pub mod character;
+pub mod outcomes;
 pub mod prize_pool;
 pub mod spy_mission;
 
@@ -135,8 +136,19 @@ impl FromStr for Game {
     }
 }
 
+/// The implementation each of services 2–4 runs (or ran, for a stored draw).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Impls {
+    /// Service 2, letters.
+    pub letters: Impl,
+    /// Service 3, numbers.
+    pub numbers: Impl,
+    /// Service 4, rules.
+    pub rules: Impl,
+}
+
 /// Which implementation a service runs; chosen at start, switched by a rolling update.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Impl {
     /// The original behaviour.

@@ -356,16 +356,7 @@ pub struct OutcomesArgs {
     pub client_seed: ClientSeed,
 }
 
-/// The implementation each of services 2–4 runs, as `prizegen up` starts them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Impls {
-    /// Service 2.
-    pub letters: Impl,
-    /// Service 3.
-    pub numbers: Impl,
-    /// Service 4.
-    pub rules: Impl,
-}
+pub use prizegen_domain::games::Impls;
 
 /// `v1` or `v2` for all three services, or `letters=v1,numbers=v2,rules=v1` (any of them, in
 /// any order; the others v1).

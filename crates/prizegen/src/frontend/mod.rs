@@ -6,7 +6,8 @@
 //! - the use cases both of them call: [`draws`] (one draw), [`sequences`] (prize-pool's
 //!   generate and claim), [`campaigns`] (the operator's campaign rules), [`players`]
 //!   (accounts, sessions, passwords), [`leaderboard`] (the ranked boards), [`audit`] (a draw's
-//!   inclusion proof in its seed's Merkle tree);
+//!   inclusion proof in its seed's Merkle tree), [`stats`] (observed outcomes against the
+//!   published odds);
 //! - [`error`]: what each use case's error means over HTTP, as JSON or as a page;
 //! - [`calls`]: how each game is played over the internal contract; [`clients`]: the HTTP
 //!   clients of services 2–4; [`nonces`]: the current seed and nonce leasing;
@@ -29,6 +30,7 @@ pub mod players;
 pub mod router;
 pub mod sequences;
 mod state;
+pub mod stats;
 mod view;
 
 pub use state::{Frontend, FrontendConfig, FrontendReadiness};

@@ -27,6 +27,7 @@ fn api_routes() -> Router<Arc<Frontend>> {
         .routes(routes!(api::draws::export))
         .routes(routes!(api::audit::proof))
         .routes(routes!(api::audit::log))
+        .routes(routes!(api::stats::show))
         .routes(routes!(api::fairness::show))
         .routes(routes!(api::fairness::rotate))
         .routes(routes!(api::sequences::generate))

@@ -55,6 +55,8 @@ pub struct Frontend {
     pub players: super::players::Players,
     /// The last revealed seed's Merkle leaves, for inclusion proofs.
     pub trees: super::audit::Trees,
+    /// The public statistics' last answers.
+    pub stats: super::stats::StatsCache,
 }
 
 impl Frontend {
@@ -83,7 +85,17 @@ impl Frontend {
             tracing::warn!("no PRIZEGEN_ADMIN_TOKEN: operator calls will be refused");
         }
         let players = super::players::Players::start(&store).await?;
-        Ok(Self { identity, store, deps, nonces, operator, sessions, players, trees: Default::default() })
+        Ok(Self {
+            identity,
+            store,
+            deps,
+            nonces,
+            operator,
+            sessions,
+            players,
+            trees: Default::default(),
+            stats: Default::default(),
+        })
     }
 }
 

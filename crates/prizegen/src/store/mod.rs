@@ -37,6 +37,7 @@ mod sequences;
 mod served_by;
 mod sqlite;
 mod sqlx;
+mod stats;
 mod stock;
 mod target;
 mod url;
@@ -54,6 +55,7 @@ pub use players::{
 pub use seeds::{Rotation, SeedRecord};
 pub use sequences::{NewSequence, SequenceOutcome, StoredSequence};
 pub use served_by::ServedBy;
+pub use stats::OutcomeCount;
 pub use stock::{Award, PrizeDraw};
 pub use url::{BadDatabaseUrl, DatabaseUrl};
 
@@ -373,6 +375,18 @@ impl Store {
     /// Records an operator's sign-in to the admin pages.
     pub async fn record_sign_in(&self) -> Result<(), StoreError> {
         backend!(self.record_sign_in())
+    }
+
+    /// `game`'s draws counted by who served them and their outcome; only `campaign`'s if given.
+    pub async fn outcome_counts(
+        &self,
+        game: prizegen_domain::games::Game,
+        campaign: Option<String>,
+    ) -> Result<Vec<OutcomeCount>, StoreError> {
+        if campaign.as_deref().is_some_and(unstorable) {
+            return Ok(Vec::new());
+        }
+        backend!(self.outcome_counts(game, campaign))
     }
 
     /// Whether the database answers.

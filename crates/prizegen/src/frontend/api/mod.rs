@@ -11,6 +11,7 @@ pub mod leaderboard;
 pub mod players;
 mod schemas;
 pub mod sequences;
+pub mod stats;
 
 use crate::server::ApiError;
 use axum::extract::{FromRequestParts, Query};

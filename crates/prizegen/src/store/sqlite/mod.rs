@@ -16,6 +16,7 @@ mod players;
 mod rows;
 mod seeds;
 mod sequences;
+mod stats;
 mod threads;
 
 use super::StoreError;

@@ -20,6 +20,7 @@ mod players;
 mod rows;
 mod seeds;
 mod sequences;
+mod stats;
 
 pub use dialect::Dialect;
 
