@@ -15,4 +15,5 @@ mod players;
 mod prize_pool;
 mod replicas;
 mod resilience;
+mod stats;
 mod stock;
