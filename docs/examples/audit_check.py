@@ -116,7 +116,7 @@ def main(log_file, draws_file, draw_id=None):
         print(f"  hash = SHA-256({prev[:8]}… ‖ entry) = {h}")
         if h != e["hash"]:
             fail(f"entry {n}: recorded hash {e['hash']}")
-        if e["kind"] == "seed.revealed":
+        if e["kind"] == "seed.sealed":
             reveals.append(e)
         if e["kind"] == "draw.claimed-after-reveal":
             late[e["details"]["draw_id"]] = e["details"]["leaf_hash"]

@@ -11,10 +11,10 @@ use prizegen_domain::merkle::{RootBuilder, leaf_hash};
 use serde_json::Value;
 use std::collections::HashMap;
 
-/// A seed's reveal as the chain recorded it.
+/// A revealed seed's seal as the chain recorded it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reveal {
-    /// The entry that recorded it.
+    /// The `seed.sealed` entry that recorded it.
     pub seq: u64,
     /// The seed's commitment.
     pub seed_hash: String,
@@ -29,15 +29,23 @@ pub struct Reveal {
 pub struct ChainCheck {
     next_seq: u64,
     prev_hash: String,
-    /// Every seed reveal, in order.
+    /// Every seal of a revealed seed (its draw count and root), in order.
     pub reveals: Vec<Reveal>,
+    /// Seeds revealed and not (yet) sealed: sealing follows a reveal by moments.
+    pub unsealed: Vec<String>,
     /// Draws claimed after their seed's reveal: draw id → (entry, leaf hash).
     pub late_claims: HashMap<String, (u64, String)>,
 }
 
 impl Default for ChainCheck {
     fn default() -> Self {
-        Self { next_seq: 1, prev_hash: GENESIS.to_owned(), reveals: Vec::new(), late_claims: HashMap::new() }
+        Self {
+            next_seq: 1,
+            prev_hash: GENESIS.to_owned(),
+            reveals: Vec::new(),
+            unsealed: Vec::new(),
+            late_claims: HashMap::new(),
+        }
     }
 }
 
@@ -87,14 +95,16 @@ impl ChainCheck {
             ));
         }
         match kind {
-            "seed.revealed" => {
+            "seed.sealed" => {
                 let draws = details.get("draws").and_then(Value::as_u64);
                 let (Some(draws), Some(root)) = (draws, text(details, "merkle_root")) else {
                     return Err(format!("{name} lacks draws or merkle_root"));
                 };
                 let seed_hash = subject.to_owned();
+                self.unsealed.retain(|seed| *seed != seed_hash);
                 self.reveals.push(Reveal { seq, seed_hash, draws, root: root.to_owned() });
             }
+            "seed.revealed" => self.unsealed.push(subject.to_owned()),
             "draw.claimed-after-reveal" => {
                 let (Some(draw), Some(leaf)) = (text(details, "draw_id"), text(details, "leaf_hash")) else {
                     return Err(format!("{name} lacks draw_id or leaf_hash"));
@@ -186,14 +196,14 @@ impl<'a> SeedCheck<'a> {
         let (count, got) = (self.tree.count(), hex::encode(self.tree.root()));
         if count != *draws {
             return Err(format!(
-                "seed {seed_hash} (entry {seq}): {count} draws now, {draws} recorded at the reveal — draws were {}",
+                "seed {seed_hash} (entry {seq}): {count} draws now, {draws} recorded when it was sealed — draws were {}",
                 if count < *draws { "removed" } else { "added" }
             ));
         }
         if got != *root {
             return Err(format!(
-                "seed {seed_hash} (entry {seq}): its draws' Merkle root is {got}, not the {root} recorded at the \
-                 reveal — a draw under it was changed"
+                "seed {seed_hash} (entry {seq}): its draws' Merkle root is {got}, not the {root} recorded when \
+                 it was sealed — a draw under it was changed"
             ));
         }
         Ok(count)
@@ -225,7 +235,7 @@ mod tests {
         let mut entries = vec![
             json!({"seq": 1, "at_ms": 1, "kind": "seed.committed", "subject": "s", "details": {"seed_hash": "s"}}),
             json!({"seq": 2, "at_ms": 2, "kind": "campaign.created", "subject": "gig", "details": {"after": {"budget_pence": 100}}}),
-            json!({"seq": 3, "at_ms": 3, "kind": "seed.revealed", "subject": "s",
+            json!({"seq": 3, "at_ms": 3, "kind": "seed.sealed", "subject": "s",
                    "details": {"draws": 0, "merkle_root": hex::encode(RootBuilder::new().root())}}),
         ];
         chained(&mut entries);
@@ -267,7 +277,7 @@ mod tests {
         let text = entry_text(2, 2, "campaign.created", "gig", &entries[1]["details"]);
         entries[1]["hash"] = json!(chain_hash(entries[1]["prev_hash"].as_str().unwrap(), &text).unwrap());
         let error = check(&entries).unwrap_err();
-        assert!(error.starts_with("entry 3 (seed.revealed): its prev_hash"), "{error}");
+        assert!(error.starts_with("entry 3 (seed.sealed): its prev_hash"), "{error}");
     }
 
     #[test]
@@ -302,9 +312,9 @@ mod tests {
         let leaves: Vec<_> = draws.iter().map(|d| leaf_hash(draw_leaf(d).as_bytes())).collect();
         let proof = prizegen_domain::merkle::inclusion_proof(&leaves, 1).unwrap();
         assert_eq!(proof, [leaves[0], leaves[2]], "the proof the page describes");
-        let head = log[1]["hash"].as_str().unwrap();
-        let mut listed =
-            vec![reveal.root.clone(), head.to_owned(), log[0]["hash"].as_str().unwrap().to_owned()];
+        let head = log[2]["hash"].as_str().unwrap();
+        let mut listed: Vec<String> = log.iter().map(|e| e["hash"].as_str().unwrap().to_owned()).collect();
+        listed.push(reveal.root.clone());
         listed.extend(leaves.iter().map(hex::encode));
         listed.push(draw_leaf(&draws[1]));
         for value in &listed {
@@ -324,6 +334,6 @@ mod tests {
         for value in &listed {
             assert!(printed.contains(value.as_str()), "the script prints {value}: {printed}");
         }
-        assert!(printed.contains(&format!("ok: 2 entries chain, head {head}")), "{printed}");
+        assert!(printed.contains(&format!("ok: 3 entries chain, head {head}")), "{printed}");
     }
 }

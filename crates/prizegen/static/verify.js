@@ -6,7 +6,8 @@
 //
 // A check is a list of steps (STEPS below), run in order; each says what it computed and, when
 // something differs, exactly which field of the draw does not match. The last step checks the
-// draw's place in its seed's Merkle tree, whose root the audit log recorded at the reveal.
+// draw's place in its seed's Merkle tree, whose root the audit log recorded when the revealed
+// seed was sealed.
 //
 // Served by the front end as /static/verify.<hash>.js; the /verify page loads it as a module.
 // It sets no inline styles and writes every value as text (textContent), never as HTML.
@@ -682,7 +683,7 @@ async function checkLateClaim(ctx, leafText, leaf, seq) {
   return {
     title,
     notes: [`Claimed after the reveal, recorded on its own in entry ${seq}: its sequence was generated`
-      + ' under the seed before the reveal and claimed after it, so it is not among the draws the reveal'
+      + ' under the seed before the reveal and claimed after it, so it is not among the draws the seal'
       + ' counted; the audit log recorded its leaf when it was claimed.'],
     lines: [
       `leaf = ${LEAF} = ${leafText}`,
@@ -696,7 +697,7 @@ async function checkLateClaim(ctx, leafText, leaf, seq) {
 
 /**
  * The draw's place in its seed's Merkle tree: its leaf made here from the draw, the proof's path
- * walked up to a root, and that root compared with the one the audit log recorded at the reveal
+ * walked up to a root, and that root compared with the one the audit log recorded at the seal
  * (whose entry is checked too). Run only when the site's API can be asked (`ctx.api`).
  */
 async function checkRecord(ctx) {
@@ -716,6 +717,10 @@ async function checkRecord(ctx) {
   }
   const error = (proof && proof.error) || {};
   if (status === 409 && error.code === 'seed_not_revealed') return null;
+  if (status === 409 && error.code === 'seed_not_sealed_yet') {
+    return notChecked(IN_TREE, "This draw's seed was revealed moments ago and its draws are being sealed:"
+      + ' check again in a few seconds.');
+  }
   if (status === 409 && error.code === 'claimed_after_reveal') {
     const seq = Number((/audit entry (\d+)/.exec(error.message || '') || [])[1]);
     if (seq > 0) return checkLateClaim(ctx, leafText, leaf, seq);
@@ -756,11 +761,11 @@ async function checkRecord(ctx) {
         + ' this draw is not the one stored under its seed',
     });
   }
-  lines.push(`leaf ${index} of ${size} draws under the seed now; the reveal recorded ${recordedDraws} draws`);
+  lines.push(`leaf ${index} of ${size} draws under the seed now; the seal recorded ${recordedDraws} draws`);
   if (size !== recordedDraws) {
     mismatches.push({
       field: 'tree size',
-      said: `the seed has ${size} draws now, but the reveal recorded ${recordedDraws}`,
+      said: `the seed has ${size} draws now, but the seal recorded ${recordedDraws}`,
     });
   }
   lines.push(`path of ${path.length} sibling hashes walked up from the leaf → root ${root || '(none: the path does not fit the tree)'}`);
@@ -768,7 +773,7 @@ async function checkRecord(ctx) {
     const theirs = await walk(fromHex(proof.leaf_hash));
     lines.push(`from the proof's own leaf_hash the path leads to ${theirs || '(none)'}`);
   }
-  lines.push(`root recorded at the reveal (audit entry ${entry.seq}) = ${recordedRoot}`);
+  lines.push(`root recorded at the seal (audit entry ${entry.seq}) = ${recordedRoot}`);
   if (root !== recordedRoot) {
     mismatches.push({
       field: 'Merkle root',
@@ -782,12 +787,12 @@ async function checkRecord(ctx) {
       said: `the proof names the root ${proof.merkle_root}, but its audit entry holds ${recordedRoot}`,
     });
   }
-  const checked = await checkEntry(entry, 'seed.revealed', draw.fairness.seed_hash);
+  const checked = await checkEntry(entry, 'seed.sealed', draw.fairness.seed_hash);
   lines.push(checked.line);
   mismatches.push(...checked.mismatches);
   const notes = mismatches.length > 0 ? [] : [`This draw is leaf ${index} of the ${recordedDraws} draws the`
     + ` seed ${short(draw.fairness.seed_hash)} made, under the root that audit entry ${entry.seq} recorded`
-    + ' when the seed was revealed: it has not changed since, and the entry is in the chain on /audit.'];
+    + ' when the revealed seed was sealed: it has not changed since, and the entry is in the chain on /audit.'];
   return { title: IN_TREE, notes, lines, mismatches, record: { root: recordedRoot, seq: entry.seq, hash: entry.hash } };
 }
 

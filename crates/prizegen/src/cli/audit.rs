@@ -134,9 +134,10 @@ fn from_file(path: &str, args: &AuditVerifyArgs) -> Result<String, Stop> {
     }
     Ok(format!(
         "{} entries chain correctly; {} revealed seeds' roots match their {draws} draws; {fair} draws re-compute \
-         from their seeds",
+         from their seeds{}",
         chain.entries(),
-        chain.reveals.len()
+        chain.reveals.len(),
+        unsealed(&chain),
     ))
 }
 
@@ -196,11 +197,21 @@ async fn from_url(base: &str, args: &AuditVerifyArgs) -> Result<String, Stop> {
     }
     Ok(format!(
         "{} entries chain correctly up to head {}; {} revealed seeds' roots match their {draws} draws; {fair} draws \
-         re-compute from their seeds",
+         re-compute from their seeds{}",
         chain.entries(),
         head["hash"].as_str().unwrap_or("?"),
         chain.reveals.len(),
+        unsealed(&chain),
     ))
+}
+
+/// The revealed seeds not sealed yet, said after the summary (sealing follows a reveal by
+/// moments; one still missing later is the front end's to make at its next start).
+fn unsealed(chain: &ChainCheck) -> String {
+    match chain.unsealed.len() {
+        0 => String::new(),
+        n => format!("; {n} revealed seeds not sealed yet: {}", chain.unsealed.join(", ")),
+    }
 }
 
 /// A GET whose answer must be 200.

@@ -1,17 +1,38 @@
-//! The record anyone can check: a draw's inclusion proof in its revealed seed's Merkle tree.
+//! The record anyone can check: sealing a revealed seed's draws under a Merkle root, and a
+//! draw's inclusion proof in that tree.
 //!
-//! At each reveal the audit log records the number of draws under the seed and the root over
-//! their leaves (`store::draw_leaf`, by nonce). A proof is built from the draws as stored now,
-//! and given with the *recorded* root: if anything under the seed changed since, the proof does
-//! not lead to it, and whoever checks it sees that.
+//! A rotation reveals the seed in one short transaction (`seed.revealed`). From then on no draw
+//! can use it, so its draws are final; [`seal`] then reads them a page at a time — without
+//! holding any lock, so draws under the new seed go on meanwhile — and records their number and
+//! root (`seed.sealed`), once. A seal that did not happen (the process stopped between) is made
+//! at the next start ([`seal_unsealed`]).
+//!
+//! A proof is built from the draws as stored now, and given with the *recorded* root: if
+//! anything under the seed changed since, the proof does not lead to it, and whoever checks it
+//! sees that.
+//!
+//! Proofs in constant memory, one page read each: the leaves are cut into chunks of
+//! [`CHUNK`] by nonce. In an RFC 6962 tree every whole, aligned block of 2^k leaves is a node, so
+//! each whole chunk is one, and the tree above the chunks is the RFC 6962 tree over the chunks'
+//! roots (the last chunk may be partial). A proof is then the path inside the draw's own chunk —
+//! its leaves read afresh — followed by the path among the chunk roots. The chunk roots of a
+//! seed ([`Chunks`], 40 bytes per 1,024 draws) are kept per replica; sealing makes them, and a
+//! replica that did not seal makes them on its first proof of that seed.
 
 use crate::store::{AuditEntry, Store, StoreError, StoredDraw, draw_leaf_hash};
 use prizegen_domain::merkle::{self, Hash};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-/// Draws read per database call while building a tree.
-const PAGE: u32 = 1000;
+/// Draws read per database call while sealing or indexing a seed.
+const PAGE: u32 = 1024;
+/// Leaves per chunk: a power of two.
+pub const CHUNK: usize = 1024;
+/// Seeds whose chunk roots a replica keeps.
+const KEPT_SEEDS: usize = 8;
+/// How long a proof waits for its seed's chunks to be made before answering "try again".
+const INDEX_WAIT: Duration = Duration::from_secs(5);
 
 /// A draw's place in its seed's tree.
 #[derive(Debug)]
@@ -24,7 +45,7 @@ pub struct Proof {
     pub tree_size: u64,
     /// Sibling hashes from the leaf up (RFC 9162 §2.1.3), hex.
     pub path: Vec<String>,
-    /// The `seed.revealed` entry with the recorded root and draw count.
+    /// The `seed.sealed` entry with the recorded root and draw count.
     pub entry: AuditEntry,
 }
 
@@ -37,6 +58,9 @@ pub enum ProofError {
     /// Its seed is still current.
     #[error("the draw's seed {0} is not revealed yet; its proof exists once the seed is rotated")]
     NotRevealed(String),
+    /// Its seed was just revealed, and its root is being recorded.
+    #[error("the draw's seed {0} was revealed moments ago and its draws are being sealed; ask again shortly")]
+    NotSealedYet(String),
     /// Its seed was revealed before this installation kept an audit log.
     #[error("the draw's seed {0} was revealed before the audit log began, so no root was recorded")]
     NoRoot(String),
@@ -45,45 +69,180 @@ pub enum ProofError {
         "the draw was claimed after its seed's reveal, so it is not in the seed's tree; audit entry {0} records its leaf"
     )]
     ClaimedAfterReveal(u64),
+    /// This replica is still reading the seed's draws into chunks (a first proof of a seed with
+    /// very many draws).
+    #[error("the draws of seed {0} are being indexed for proofs; ask again in a few seconds")]
+    Indexing(String),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// The leaf hashes of the most recently asked-for revealed seed: a revealed seed's draws do not
-/// change, so proofs of draws under the same seed share one read of it.
+/// A seed's leaves in chunks of [`CHUNK`], by nonce: where each chunk starts and its root.
+#[derive(Debug, Default)]
+pub struct Chunks {
+    /// The nonce of each chunk's first draw.
+    starts: Vec<u64>,
+    /// Each chunk's root (the last may cover fewer than [`CHUNK`] leaves).
+    roots: Vec<Hash>,
+    /// The leaves.
+    size: u64,
+}
+
+/// Builds [`Chunks`] from leaves arriving in nonce order.
 #[derive(Default)]
+struct ChunkBuilder {
+    chunks: Chunks,
+    open: Vec<Hash>,
+}
+
+impl ChunkBuilder {
+    fn push(&mut self, nonce: u64, leaf: Hash) {
+        if self.open.is_empty() {
+            self.chunks.starts.push(nonce);
+        }
+        self.open.push(leaf);
+        self.chunks.size += 1;
+        if self.open.len() == CHUNK {
+            self.chunks.roots.push(merkle::root(&self.open));
+            self.open.clear();
+        }
+    }
+
+    fn finish(mut self) -> Chunks {
+        if !self.open.is_empty() {
+            self.chunks.roots.push(merkle::root(&self.open));
+        }
+        self.chunks
+    }
+}
+
+impl Chunks {
+    /// The root of the whole tree.
+    pub fn root(&self) -> Hash {
+        merkle::root(&self.roots)
+    }
+}
+
+/// Seeds by commitment with their chunks, the longest-kept first.
+type KeptSeeds = Vec<(String, Arc<Chunks>)>;
+
+/// The chunk roots of the last few revealed seeds asked about: their draws do not change.
+#[derive(Clone, Default)]
 pub struct Trees {
-    last: Mutex<Option<(String, Arc<Vec<Hash>>)>>,
+    seeds: Arc<Mutex<KeptSeeds>>,
+    indexing: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Trees {
-    fn cached(&self, seed_hash: &str) -> Option<Arc<Vec<Hash>>> {
-        let last = self.last.lock().unwrap_or_else(|p| p.into_inner());
-        last.as_ref().filter(|(hash, _)| hash == seed_hash).map(|(_, leaves)| leaves.clone())
+    fn cached(&self, seed_hash: &str) -> Option<Arc<Chunks>> {
+        let seeds = self.seeds.lock().unwrap_or_else(|p| p.into_inner());
+        seeds.iter().find(|(hash, _)| hash == seed_hash).map(|(_, chunks)| chunks.clone())
     }
 
-    fn keep(&self, seed_hash: &str, leaves: Arc<Vec<Hash>>) {
-        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some((seed_hash.to_owned(), leaves));
+    /// Keeps a seed's chunks, dropping the longest-kept beyond [`KEPT_SEEDS`].
+    pub fn keep(&self, seed_hash: &str, chunks: Arc<Chunks>) {
+        let mut seeds = self.seeds.lock().unwrap_or_else(|p| p.into_inner());
+        seeds.retain(|(hash, _)| hash != seed_hash);
+        if seeds.len() >= KEPT_SEEDS {
+            seeds.remove(0);
+        }
+        seeds.push((seed_hash.to_owned(), chunks));
     }
 }
 
-/// The leaf hashes of every draw under a seed, by nonce, but those claimed after its reveal.
-async fn seed_leaves(
-    store: &Store,
-    seed_hash: &str,
-    late: &HashSet<String>,
-) -> Result<Vec<Hash>, StoreError> {
-    let mut leaves = Vec::new();
-    let mut after = None;
+/// The draws of a seed claimed after its reveal (each in its own entry, about the seed), by id,
+/// with their entry's seq: they are not among its leaves.
+async fn late_claims(store: &Store, seed_hash: &str) -> Result<HashMap<String, u64>, StoreError> {
+    let mut late = HashMap::new();
+    for entry in store.audit_about("draw.claimed-after-reveal", seed_hash).await? {
+        let details: serde_json::Value =
+            serde_json::from_str(&entry.details).map_err(StoreError::unexpected)?;
+        late.insert(details["draw_id"].as_str().unwrap_or_default().to_owned(), entry.seq);
+    }
+    Ok(late)
+}
+
+/// A seed's draws, but those claimed after its reveal, read a page at a time in nonce order
+/// into chunks. The claims after the reveal are read before and after; if one landed between
+/// (its draw may have been read), the reading starts again.
+async fn read_chunks(store: &Store, seed_hash: &str) -> Result<Chunks, StoreError> {
+    let mut late = late_claims(store, seed_hash).await?;
     loop {
-        let page = store.draws_of_seed(seed_hash, after, PAGE).await?;
-        leaves.extend(page.iter().filter(|draw| !late.contains(&draw.id)).map(draw_leaf_hash));
-        match page.last() {
-            Some(last) if page.len() == PAGE as usize => after = Some(last.nonce),
-            _ => return Ok(leaves),
+        let mut chunks = ChunkBuilder::default();
+        let mut after = None;
+        loop {
+            let page = store.draws_of_seed(seed_hash, after, PAGE).await?;
+            after = page.last().map(|draw| draw.nonce);
+            for draw in page.iter().filter(|draw| !late.contains_key(&draw.id)) {
+                chunks.push(draw.nonce, draw_leaf_hash(draw));
+            }
+            if page.len() < PAGE as usize {
+                break;
+            }
+        }
+        let now = late_claims(store, seed_hash).await?;
+        if now.len() == late.len() {
+            return Ok(chunks.finish());
+        }
+        late = now;
+    }
+}
+
+/// Seals a revealed seed: reads its draws in constant memory and records their number and
+/// Merkle root, unless that was done already. The chunks it read (kept for proofs), and
+/// whether this call recorded the seal.
+pub async fn seal(store: &Store, seed_hash: &str) -> Result<(Arc<Chunks>, bool), StoreError> {
+    let chunks = read_chunks(store, seed_hash).await?;
+    let recorded = store.seal_seed(seed_hash, chunks.size, chunks.root()).await?;
+    Ok((Arc::new(chunks), recorded))
+}
+
+/// Seals every revealed seed whose seal is missing (the process stopped between a reveal and
+/// its seal); logs what it did.
+pub async fn seal_unsealed(store: &Store) -> Result<(), StoreError> {
+    let sealed: HashSet<String> =
+        store.audit_of_kind("seed.sealed").await?.into_iter().map(|entry| entry.subject).collect();
+    for revealed in store.audit_of_kind("seed.revealed").await? {
+        if !sealed.contains(&revealed.subject) {
+            let (chunks, _) = seal(store, &revealed.subject).await?;
+            let root = hex::encode(chunks.root());
+            tracing::info!(seed = %revealed.subject, draws = chunks.size, %root, "sealed a revealed seed left unsealed");
         }
     }
+    Ok(())
+}
+
+/// The chunks of a seed: kept, or read now — on a task of their own, so that a seed with very
+/// many draws is indexed once even if the asking request gives up after [`INDEX_WAIT`].
+async fn chunks_of(store: &Store, trees: &Trees, seed_hash: &str) -> Result<Arc<Chunks>, ProofError> {
+    if let Some(chunks) = trees.cached(seed_hash) {
+        return Ok(chunks);
+    }
+    let (store, trees_kept, seed) = (store.clone(), trees.clone(), seed_hash.to_owned());
+    let read = tokio::spawn(async move {
+        let _one_at_a_time = trees_kept.indexing.clone().lock_owned().await;
+        // Another request's task may have read it while this one waited.
+        if let Some(chunks) = trees_kept.cached(&seed) {
+            return Ok(chunks);
+        }
+        let chunks = Arc::new(read_chunks(&store, &seed).await?);
+        trees_kept.keep(&seed, chunks.clone());
+        Ok::<_, StoreError>(chunks)
+    });
+    match tokio::time::timeout(INDEX_WAIT, read).await {
+        Ok(Ok(read)) => Ok(read?),
+        Ok(Err(panicked)) => Err(StoreError::unexpected(panicked.to_string()).into()),
+        Err(_) => Err(ProofError::Indexing(seed_hash.to_owned())),
+    }
+}
+
+/// The inclusion proof of leaf `index` of chunk `chunk` (whose leaves are `leaves`) in the tree
+/// whose chunks have the roots `roots`: the path inside the chunk, then among the chunks.
+fn chunked_path(leaves: &[Hash], index: usize, roots: &[Hash], chunk: usize) -> Vec<Hash> {
+    let mut path = merkle::inclusion_proof(leaves, index).unwrap_or_default();
+    path.extend(merkle::inclusion_proof(roots, chunk).unwrap_or_default());
+    path
 }
 
 /// The inclusion proof of draw `id`.
@@ -92,40 +251,77 @@ pub async fn proof(store: &Store, trees: &Trees, id: &str) -> Result<Proof, Proo
     if draw.server_seed.is_none() {
         return Err(ProofError::NotRevealed(draw.seed_hash));
     }
-    // Claims made after the reveal: each in its own entry, about the seed, not in its tree.
-    let mut late = HashSet::new();
-    for entry in store.audit_about("draw.claimed-after-reveal", &draw.seed_hash).await? {
-        let details: serde_json::Value =
-            serde_json::from_str(&entry.details).map_err(StoreError::unexpected)?;
-        let id = details["draw_id"].as_str().unwrap_or_default().to_owned();
-        if id == draw.id {
-            return Err(ProofError::ClaimedAfterReveal(entry.seq));
+    let late = late_claims(store, &draw.seed_hash).await?;
+    if let Some(seq) = late.get(&draw.id) {
+        return Err(ProofError::ClaimedAfterReveal(*seq));
+    }
+    let entry = match store.audit_about("seed.sealed", &draw.seed_hash).await?.into_iter().next() {
+        Some(entry) => entry,
+        None if store.audit_about("seed.revealed", &draw.seed_hash).await?.is_empty() => {
+            return Err(ProofError::NoRoot(draw.seed_hash));
         }
-        late.insert(id);
-    }
-    let entry = store.audit_about("seed.revealed", &draw.seed_hash).await?.into_iter().next();
-    let entry = entry.ok_or_else(|| ProofError::NoRoot(draw.seed_hash.clone()))?;
-    let leaf = draw_leaf_hash(&draw);
-    // Its place among the leaves, which are in nonce order, one per draw. A draw changed since
-    // the cached read is not among the cached leaves: then they are read again.
-    let place = |leaves: &[Hash]| leaves.iter().position(|l| *l == leaf);
-    let mut leaves = trees.cached(&draw.seed_hash);
-    let mut index = leaves.as_deref().and_then(|l| place(l));
-    if index.is_none() {
-        let fresh = Arc::new(seed_leaves(store, &draw.seed_hash, &late).await?);
-        trees.keep(&draw.seed_hash, fresh.clone());
-        index = place(&fresh);
-        leaves = Some(fresh);
-    }
-    let (Some(leaves), Some(index)) = (leaves, index) else {
-        return Err(StoreError::unexpected("a revealed draw's leaf is not among its seed's leaves").into());
+        None => return Err(ProofError::NotSealedYet(draw.seed_hash)),
     };
-    let path = merkle::inclusion_proof(&leaves, index).unwrap_or_default();
+    let chunks = chunks_of(store, trees, &draw.seed_hash).await?;
+    // The draw's chunk: the last that starts at or before its nonce. Its leaves are read afresh.
+    let chunk = chunks.starts.partition_point(|start| *start <= draw.nonce).saturating_sub(1);
+    let after = chunks.starts.get(chunk).and_then(|start| start.checked_sub(1));
+    let limit = u32::try_from(CHUNK + late.len()).unwrap_or(u32::MAX);
+    let page = store.draws_of_seed(&draw.seed_hash, after, limit).await?;
+    let members: Vec<&StoredDraw> = page.iter().filter(|d| !late.contains_key(&d.id)).take(CHUNK).collect();
+    let Some(index) = members.iter().position(|d| d.id == draw.id) else {
+        return Err(StoreError::unexpected("a revealed draw is not in its seed's chunk").into());
+    };
+    let leaves: Vec<Hash> = members.iter().map(|d| draw_leaf_hash(d)).collect();
+    let path = chunked_path(&leaves, index, &chunks.roots, chunk);
     Ok(Proof {
-        leaf_hash: hex::encode(leaf),
-        leaf_index: index as u64,
-        tree_size: leaves.len() as u64,
+        leaf_hash: hex::encode(leaves[index]),
+        leaf_index: (chunk * CHUNK + index) as u64,
+        tree_size: chunks.size,
         path: path.iter().map(hex::encode).collect(),
         entry,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cutting the leaves into chunks gives the RFC 6962 root and, for every leaf, the same path
+    /// as the whole tree: at sizes below, at and around multiples of the chunk, and large.
+    #[test]
+    fn chunked_proofs_are_the_whole_trees_proofs() {
+        for n in [1usize, 2, 5, 1023, 1024, 1025, 2048, 2049, 3000, 5121] {
+            let leaves: Vec<Hash> =
+                (0..n).map(|i| merkle::leaf_hash(format!("draw {i}").as_bytes())).collect();
+            let mut builder = ChunkBuilder::default();
+            for (nonce, leaf) in leaves.iter().enumerate() {
+                builder.push(nonce as u64 * 3, *leaf);
+            }
+            let chunks = builder.finish();
+            assert_eq!(chunks.root(), merkle::root(&leaves), "{n} leaves");
+            assert_eq!(
+                (chunks.size, chunks.starts.get(1).copied()),
+                (n as u64, (n > CHUNK).then_some(3 * CHUNK as u64))
+            );
+            for index in [0, 1, n / 2, n.saturating_sub(2), n - 1, 1023, 1024].into_iter().filter(|i| *i < n)
+            {
+                let chunk = index / CHUNK;
+                let members = &leaves[chunk * CHUNK..((chunk + 1) * CHUNK).min(n)];
+                let path = chunked_path(members, index % CHUNK, &chunks.roots, chunk);
+                assert_eq!(
+                    Some(path.clone()),
+                    merkle::inclusion_proof(&leaves, index),
+                    "leaf {index} of {n}"
+                );
+                assert!(merkle::verify_inclusion(
+                    &leaves[index],
+                    index as u64,
+                    n as u64,
+                    &path,
+                    &chunks.root()
+                ));
+            }
+        }
+    }
 }

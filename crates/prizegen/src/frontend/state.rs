@@ -85,6 +85,13 @@ impl Frontend {
             tracing::warn!("no PRIZEGEN_ADMIN_TOKEN: operator calls will be refused");
         }
         let players = super::players::Players::start(&store).await?;
+        // A seed revealed but left unsealed (a stop between the two) is sealed now, aside.
+        let unsealed = store.clone();
+        tokio::spawn(async move {
+            if let Err(error) = super::audit::seal_unsealed(&unsealed).await {
+                tracing::error!(%error, "sealing revealed seeds failed; the next start tries again");
+            }
+        });
         Ok(Self {
             identity,
             store,

@@ -5,9 +5,9 @@
 //! Fast at any number of draws, by design:
 //! - the counting is one GROUP BY per game in the database (`Store::outcome_counts`), so a
 //!   million draws come back as a few dozen rows;
-//! - the answer is kept for [`FRESH_FOR`]; within that, a request reads memory. One refresh runs
-//!   at a time, and a request that finds a stale answer while another refreshes waits for it
-//!   rather than starting a second scan.
+//! - the answer is kept: for [`FRESH_FOR`] a request reads memory; after that it still does,
+//!   and one count in the background replaces the answer. One count runs at a time, so a burst
+//!   of requests costs the database one scan, and only a question never asked before waits.
 
 use crate::store::{OutcomeCount, Store, StoreError};
 use prizegen_domain::games::outcomes::outcome_key;
@@ -179,21 +179,39 @@ pub async fn compute(store: &Store, games: &[Game], campaign: Option<&str>) -> R
 /// What an answer is for: one game or all, one campaign or all.
 type Asked = (Option<Game>, Option<String>);
 
-/// The last answer per (game, campaign), and the lock that lets one refresh run at a time.
-#[derive(Default)]
+/// Each answer kept, with when it was counted.
+type Answers = HashMap<Asked, (Instant, Arc<Stats>)>;
+
+/// The most answers kept (each game and campaign asked about has one).
+const KEPT: usize = 64;
+
+/// The last answer per (game, campaign), and the lock that lets one count run at a time.
+#[derive(Clone, Default)]
 pub struct StatsCache {
-    answers: Mutex<HashMap<Asked, (Instant, Arc<Stats>)>>,
-    refreshing: tokio::sync::Mutex<()>,
+    answers: Arc<Mutex<Answers>>,
+    counting: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl StatsCache {
-    fn fresh(&self, key: &Asked) -> Option<Arc<Stats>> {
+    /// The last answer, and whether it is still fresh.
+    fn last(&self, key: &Asked) -> Option<(Arc<Stats>, bool)> {
         let answers = self.answers.lock().unwrap_or_else(|p| p.into_inner());
-        answers.get(key).filter(|(at, _)| at.elapsed() < FRESH_FOR).map(|(_, stats)| stats.clone())
+        answers.get(key).map(|(at, stats)| (stats.clone(), at.elapsed() < FRESH_FOR))
+    }
+
+    fn keep(&self, key: Asked, stats: Arc<Stats>) {
+        let mut answers = self.answers.lock().unwrap_or_else(|p| p.into_inner());
+        if answers.len() >= KEPT && !answers.contains_key(&key) {
+            let oldest = answers.iter().min_by_key(|(_, (at, _))| *at).map(|(k, _)| k.clone());
+            answers.remove(&oldest.expect("a full map has an oldest"));
+        }
+        answers.insert(key, (Instant::now(), stats));
     }
 
     /// The statistics of `game` (every game when `None`) in `campaign` (every campaign when
-    /// `None`), at most [`FRESH_FOR`] old.
+    /// `None`). A fresh answer is served from memory. A stale one is served too, while one
+    /// count in the background replaces it (unless another count is running); only a question
+    /// never asked before waits for its count.
     pub async fn get(
         &self,
         store: &Store,
@@ -201,21 +219,35 @@ impl StatsCache {
         campaign: Option<&str>,
     ) -> Result<Arc<Stats>, StoreError> {
         let key = (game, campaign.map(str::to_owned));
-        if let Some(stats) = self.fresh(&key) {
-            return Ok(stats);
-        }
-        let _one_at_a_time = self.refreshing.lock().await;
-        // Another request may have refreshed it while this one waited.
-        if let Some(stats) = self.fresh(&key) {
-            return Ok(stats);
-        }
         let games = game.map_or_else(|| Game::ALL.to_vec(), |g| vec![g]);
-        let stats = Arc::new(compute(store, &games, campaign).await?);
-        let mut answers = self.answers.lock().unwrap_or_else(|p| p.into_inner());
-        // Bounded: one answer per game and campaign asked about, the stale ones dropped first.
-        answers.retain(|_, (at, _)| at.elapsed() < FRESH_FOR);
-        answers.insert(key, (Instant::now(), stats.clone()));
-        Ok(stats)
+        match self.last(&key) {
+            Some((stats, true)) => Ok(stats),
+            Some((stale, false)) => {
+                if let Ok(counting) = self.counting.clone().try_lock_owned() {
+                    let (cache, store) = (self.clone(), store.clone());
+                    tokio::spawn(async move {
+                        let _one_at_a_time = counting;
+                        match compute(&store, &games, key.1.as_deref()).await {
+                            Ok(stats) => cache.keep(key, Arc::new(stats)),
+                            Err(error) => {
+                                tracing::warn!(%error, "recounting the statistics failed; the last count stays")
+                            }
+                        }
+                    });
+                }
+                Ok(stale)
+            }
+            None => {
+                let _one_at_a_time = self.counting.lock().await;
+                // Another request may have counted it while this one waited.
+                if let Some((stats, _)) = self.last(&key) {
+                    return Ok(stats);
+                }
+                let stats = Arc::new(compute(store, &games, campaign).await?);
+                self.keep(key, stats.clone());
+                Ok(stats)
+            }
+        }
     }
 }
 

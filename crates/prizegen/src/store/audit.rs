@@ -6,8 +6,10 @@
 //! - `log.started`: the first entry, with the state the log starts from (the current seed and
 //!   every campaign), so a database that existed before the log has a known starting point;
 //! - `seed.committed`: a seed became current (its commitment);
-//! - `seed.revealed`: a seed was revealed, with the number of draws made under it and the
-//!   Merkle root over them ([`draw_leaf`], ordered by nonce);
+//! - `seed.revealed`: a seed was revealed (the seed itself);
+//! - `seed.sealed`: the number of draws made under a revealed seed and the Merkle root over
+//!   them ([`draw_leaf`], ordered by nonce), recorded once, just after the reveal, from draws
+//!   that can no longer change (`frontend::audit::seal`);
 //! - `draw.claimed-after-reveal`: a prize-pool sequence generated under a seed was claimed
 //!   after that seed's reveal, so its draw is not among the seed's Merkle leaves; the entry
 //!   (whose subject is the seed) holds the draw's id and leaf hash instead;
@@ -106,14 +108,22 @@ impl NewEntry {
         }
     }
 
-    /// A seed was revealed, with the draws made under it.
-    pub(super) fn seed_revealed(seed_hash: &str, server_seed: &str, tree: &merkle::RootBuilder) -> Self {
+    /// A seed was revealed.
+    pub(super) fn seed_revealed(seed_hash: &str, server_seed: &str) -> Self {
         Self {
             kind: "seed.revealed",
             subject: seed_hash.to_owned(),
+            details: json!({"seed_hash": seed_hash, "server_seed": server_seed}),
+        }
+    }
+
+    /// A revealed seed's draws: how many, and their Merkle root.
+    pub(super) fn seed_sealed(seed_hash: &str, draws: u64, root: &merkle::Hash) -> Self {
+        Self {
+            kind: "seed.sealed",
+            subject: seed_hash.to_owned(),
             details: json!({
-                "seed_hash": seed_hash, "server_seed": server_seed, "draws": tree.count(),
-                "merkle_root": hex::encode(tree.root()), "leaf": LEAF_FORMAT,
+                "seed_hash": seed_hash, "draws": draws, "merkle_root": hex::encode(root), "leaf": LEAF_FORMAT,
             }),
         }
     }
@@ -220,6 +230,10 @@ pub(super) const ENTRIES_AFTER: &str = concat!(select_entries!(), " WHERE seq > 
 /// The entries of a kind about a subject. Arguments: the kind, the subject.
 pub(super) const ENTRIES_ABOUT: &str =
     concat!(select_entries!(), " WHERE kind = ? AND subject = ? ORDER BY seq");
+/// Every entry of a kind. Arguments: the kind.
+pub(super) const ENTRIES_OF_KIND: &str = concat!(select_entries!(), " WHERE kind = ? ORDER BY seq");
+/// Whether a seed is sealed. Arguments: its commitment.
+pub(super) const SEALED: &str = "SELECT seq FROM audit_log WHERE kind = 'seed.sealed' AND subject = ?";
 
 /// Entries chained after `head`, ready to insert, and the head after them.
 pub(super) struct Appended {

@@ -372,6 +372,22 @@ impl Store {
         backend!(self.audit_about(kind, subject))
     }
 
+    /// Every audit entry of a kind, in order.
+    pub async fn audit_of_kind(&self, kind: &str) -> Result<Vec<AuditEntry>, StoreError> {
+        backend!(self.audit_of_kind(kind))
+    }
+
+    /// Records a revealed seed's draw count and Merkle root (`seed.sealed`), unless it has
+    /// them already; whether this call recorded them.
+    pub async fn seal_seed(
+        &self,
+        seed_hash: &str,
+        draws: u64,
+        root: prizegen_domain::merkle::Hash,
+    ) -> Result<bool, StoreError> {
+        backend!(self.seal_seed(seed_hash, draws, root))
+    }
+
     /// Records an operator's sign-in to the admin pages.
     pub async fn record_sign_in(&self) -> Result<(), StoreError> {
         backend!(self.record_sign_in())

@@ -105,8 +105,9 @@ async fn each_action_is_chained_and_the_whole_record_verifies() {
     ];
     assert_eq!(recent[..6], want, "{recent:?}");
     assert!(recent[6].starts_with("seed.committed "), "{recent:?}");
-    assert_eq!(recent[7], format!("draw.claimed-after-reveal {seed}"));
-    assert_eq!(all[first.len() + 7]["details"]["draw_id"], claimed_id);
+    assert_eq!(recent[7], format!("seed.sealed {seed}"), "sealed once revealed: {recent:?}");
+    assert_eq!(recent[8], format!("draw.claimed-after-reveal {seed}"));
+    assert_eq!(all[first.len() + 8]["details"]["draw_id"], claimed_id);
     let budget = &all[first.len() + 1]["details"];
     assert_eq!(
         (budget["before"]["budget_pence"].as_u64(), budget["after"]["budget_pence"].as_u64()),
@@ -115,7 +116,12 @@ async fn each_action_is_chained_and_the_whole_record_verifies() {
     assert_eq!(budget["changed"], json!(["budget_pence"]));
     assert_eq!(all[first.len() + 2]["details"]["changed"], json!(["active"]));
     assert_eq!(all[first.len() + 3]["details"]["before"]["active"], false, "the state it was deleted in");
-    let reveal = &all[first.len() + 5]["details"];
+    assert_eq!(
+        all[first.len() + 5]["details"]["server_seed"].as_str().map(str::len),
+        Some(64),
+        "the seed revealed"
+    );
+    let reveal = &all[first.len() + 7]["details"];
     // The sequence's generation is not a draw; the four draws are.
     assert_eq!(reveal["draws"], 4, "{reveal}");
     assert!(!all.iter().any(|e| e.to_string().contains(ADMIN_TOKEN)), "no secret in the log");
@@ -126,7 +132,7 @@ async fn each_action_is_chained_and_the_whole_record_verifies() {
         let id = draw["id"].as_str().unwrap();
         let proof: Value = app.get(&format!("/api/v1/draws/{id}/proof")).await.json().await.unwrap();
         assert_eq!(proof["merkle_root"], reveal["merkle_root"]);
-        assert_eq!(proof["entry"]["seq"], all[first.len() + 5]["seq"]);
+        assert_eq!(proof["entry"]["seq"], all[first.len() + 7]["seq"]);
         let fetched: Value = app.get(&format!("/api/v1/draws/{id}")).await.json().await.unwrap();
         let leaf = merkle::leaf_hash(prizegen::audit_check::draw_leaf(&fetched).as_bytes());
         assert_eq!(proof["leaf_hash"], hex::encode(leaf), "the leaf is the API's draw");
@@ -220,7 +226,7 @@ async fn a_deleted_draw_is_named() {
     let (status, printed) = audit_verify(&app.url).await;
     assert_eq!(status, 1, "{printed}");
     assert!(printed.contains(&format!("ALTERED: seed {seed}")), "{printed}");
-    assert!(printed.contains("4 draws now, 5 recorded at the reveal — draws were removed"), "{printed}");
+    assert!(printed.contains("4 draws now, 5 recorded when it was sealed — draws were removed"), "{printed}");
 }
 
 #[tokio::test]
@@ -289,7 +295,7 @@ async fn a_rotation_amid_draws_on_two_replicas_records_exactly_the_draws_of_its_
     // Every draw is under one of the two revealed seeds, and each seed's recorded count and root
     // are those of the draws the export lists for it.
     let reveals: Vec<Value> =
-        entries(&app).await.into_iter().filter(|e| e["kind"] == "seed.revealed").collect();
+        entries(&app).await.into_iter().filter(|e| e["kind"] == "seed.sealed").collect();
     let counted: u64 = reveals.iter().map(|e| e["details"]["draws"].as_u64().unwrap()).sum();
     assert_eq!((reveals.len(), counted), (2, 80), "{reveals:?}");
     let (status, printed) = audit_verify(&app.url).await;
@@ -322,4 +328,70 @@ async fn a_database_from_before_the_log_starts_it_from_its_state() {
     assert!(slugs.contains("old-gig"));
     let (status, printed) = audit_verify(&app.url).await;
     assert_eq!(status, 0, "{printed}");
+}
+
+#[tokio::test]
+async fn a_seed_left_unsealed_is_sealed_at_the_next_start_and_only_once() {
+    let Some(mut app) = TestApp::spawn().await else { return };
+    for _ in 0..3 {
+        app.draw().await;
+    }
+    // A rotation whose seal never ran (the process stopped between the two).
+    let store = prizegen::store::Store::open(&app.database, crate::support::sql_options()).await.unwrap();
+    let rotation = store.rotate_seed(prizegen::frontend::nonces::fresh_seed().unwrap()).await.unwrap();
+    let seed = rotation.revealed.hash.to_string();
+    let sealed = |all: &[Value]| {
+        all.iter().filter(|e| e["kind"] == "seed.sealed" && e["subject"] == seed.as_str()).count()
+    };
+    assert_eq!(sealed(&entries(&app).await), 0);
+    let (status, printed) = audit_verify(&app.url).await;
+    assert_eq!(status, 0, "{printed}");
+    assert!(printed.contains(&format!("1 revealed seeds not sealed yet: {seed}")), "{printed}");
+
+    app.restart_frontend().await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let all = loop {
+        let all = entries(&app).await;
+        if sealed(&all) > 0 || std::time::Instant::now() > deadline {
+            break all;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(sealed(&all), 1, "sealed at the start: {all:?}");
+    let seal = all.iter().find(|e| e["kind"] == "seed.sealed").unwrap();
+    assert_eq!(seal["details"]["draws"], 3);
+    // Sealing again, from two replicas at once, records nothing more.
+    let other = prizegen::store::Store::open(&app.database, crate::support::sql_options()).await.unwrap();
+    let (a, b) = tokio::join!(
+        prizegen::frontend::audit::seal(&store, &seed),
+        prizegen::frontend::audit::seal(&other, &seed)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!((a.1, b.1), (false, false), "already sealed");
+    assert_eq!(hex::encode(a.0.root()), seal["details"]["merkle_root"].as_str().unwrap(), "the same root");
+    assert_eq!(sealed(&entries(&app).await), 1);
+    let (status, printed) = audit_verify(&app.url).await;
+    assert_eq!(status, 0, "{printed}");
+    assert!(!printed.contains("not sealed"), "{printed}");
+}
+
+#[tokio::test]
+async fn two_replicas_sealing_one_seed_at_once_record_one_seal() {
+    let Some(app) = TestApp::spawn().await else { return };
+    for _ in 0..3 {
+        app.draw().await;
+    }
+    let store = prizegen::store::Store::open(&app.database, crate::support::sql_options()).await.unwrap();
+    let other = prizegen::store::Store::open(&app.database, crate::support::sql_options()).await.unwrap();
+    let rotation = store.rotate_seed(prizegen::frontend::nonces::fresh_seed().unwrap()).await.unwrap();
+    let seed = rotation.revealed.hash.to_string();
+    let (a, b) = tokio::join!(
+        prizegen::frontend::audit::seal(&store, &seed),
+        prizegen::frontend::audit::seal(&other, &seed)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert!(a.1 ^ b.1, "exactly one recorded it: {a:?} {b:?}");
+    assert_eq!(a.0.root(), b.0.root(), "both counted the same draws");
+    let seals = entries(&app).await.into_iter().filter(|e| e["kind"] == "seed.sealed").count();
+    assert_eq!(seals, 1);
 }

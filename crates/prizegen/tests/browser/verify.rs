@@ -230,12 +230,12 @@ async fn audit_entries(app: &TestApp) -> Vec<Value> {
     }
 }
 
-/// The audit log's `seed.revealed` entry of the seed of `draw`.
+/// The audit log's `seed.sealed` entry of the seed of `draw`: its draws' count and root.
 async fn reveal_of(app: &TestApp, draw: &Value) -> Value {
     let seed = &draw["fairness"]["seed_hash"];
     let entries = audit_entries(app).await;
-    let found = entries.into_iter().find(|e| e["kind"] == "seed.revealed" && e["subject"] == *seed);
-    found.unwrap_or_else(|| panic!("a seed.revealed entry of {seed}"))
+    let found = entries.into_iter().find(|e| e["kind"] == "seed.sealed" && e["subject"] == *seed);
+    found.unwrap_or_else(|| panic!("a seed.sealed entry of {seed}"))
 }
 
 /// Generates a prize-pool sequence (not claimed): its claim's path.
@@ -334,9 +334,9 @@ async fn real_draws_of_every_game_verify_by_id_after_a_rotation_with_v1_and_v2()
             );
             assert_eq!(browser.text("code#record-entry").await, reveal["hash"].as_str().unwrap());
             let seq = reveal["seq"].as_u64().unwrap();
-            assert!(said.contains(&format!("the reveal recorded {} draws", draws.len())), "{said}");
+            assert!(said.contains(&format!("the seal recorded {} draws", draws.len())), "{said}");
             assert!(
-                said.contains(&format!("audit entry {seq} (seed.revealed): SHA-256(prev_hash ‖ entry) = ")),
+                said.contains(&format!("audit entry {seq} (seed.sealed): SHA-256(prev_hash ‖ entry) = ")),
                 "{said}"
             );
             assert!(said.contains("\"fairness\":{\"client_seed\":"), "the leaf is shown: {said}");
@@ -571,14 +571,15 @@ async fn the_audit_worked_example_recomputes_in_the_browser() {
     let args = vec![json!(module), json!(draws), json!(log)];
     let got = browser.client.execute_async(script, args).await.unwrap();
     assert!(got.get("error").is_none(), "{got}");
-    let recorded_root = log[1]["details"]["merkle_root"].as_str().unwrap();
+    let recorded_root = log[2]["details"]["merkle_root"].as_str().unwrap();
     assert_eq!(got["root"], recorded_root, "the proof of nonce 1 leads to the recorded root: {got}");
     for (i, entry) in log.iter().enumerate() {
         assert_eq!(got["entries"][i], entry["hash"], "entry {}: {got}", i + 1);
     }
     let mut listed: Vec<String> =
         got["leaves"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_owned()).collect();
-    listed.extend([recorded_root.to_owned(), log[1]["hash"].as_str().unwrap().to_owned()]);
+    listed.push(recorded_root.to_owned());
+    listed.extend(log.iter().map(|e| e["hash"].as_str().unwrap().to_owned()));
     for value in listed {
         assert!(page.contains(&value), "docs/fairness.md lists {value}");
     }

@@ -25,7 +25,7 @@ pub struct EntryBody {
     at_ms: i64,
     /// When, RFC 3339 (for people; `at_ms` is what is hashed).
     at: String,
-    /// What happened: `log.started`, `seed.committed`, `seed.revealed`,
+    /// What happened: `log.started`, `seed.committed`, `seed.revealed`, `seed.sealed`,
     /// `draw.claimed-after-reveal`, `campaign.created`, `campaign.updated`, `campaign.deleted`,
     /// `operator.signed-in`.
     kind: String,
@@ -149,7 +149,7 @@ pub struct ProofBody {
     merkle_root: String,
     /// The draws recorded at the reveal (`entry.details.draws`).
     recorded_draws: u64,
-    /// The `seed.revealed` entry of the audit log that recorded the root.
+    /// The `seed.sealed` entry of the audit log that recorded the root.
     entry: EntryBody,
 }
 
@@ -167,8 +167,11 @@ pub struct ProofBody {
             changed since.", body = ProofBody),
         (status = 404, description = "No draw has that id (`draw_not_found`), or its seed was revealed before the \
             audit log began (`root_not_recorded`).", body = ErrorResponse),
-        (status = 409, description = "Its seed is not revealed yet (`seed_not_revealed`), or it was claimed after \
-            the reveal and has its own audit entry instead (`claimed_after_reveal`).", body = ErrorResponse),
+        (status = 409, description = "Its seed is not revealed yet (`seed_not_revealed`), was revealed moments ago \
+            and its draws are being sealed (`seed_not_sealed_yet`, with `Retry-After`), or it was claimed after the \
+            reveal and has its own audit entry instead (`claimed_after_reveal`).", body = ErrorResponse),
+        (status = 503, description = "This replica is still indexing the seed's draws for proofs (a first proof of \
+            a seed with very many draws), with `Retry-After`.", body = ErrorResponse),
     ),
 )]
 pub async fn proof(
@@ -199,6 +202,8 @@ impl From<ProofError> for ApiError {
             ProofError::UnknownDraw(_) => ApiError::not_found("draw_not_found", message),
             ProofError::NoRoot(_) => ApiError::not_found("root_not_recorded", message),
             ProofError::NotRevealed(_) => ApiError::conflict("seed_not_revealed", message),
+            ProofError::Indexing(_) => ApiError::unavailable("database", message).retry_after(5),
+            ProofError::NotSealedYet(_) => ApiError::conflict("seed_not_sealed_yet", message).retry_after(1),
             ProofError::ClaimedAfterReveal(_) => ApiError::conflict("claimed_after_reveal", message),
             ProofError::Store(error) => error.into(),
         }

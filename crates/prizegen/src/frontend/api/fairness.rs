@@ -65,6 +65,9 @@ pub async fn show(State(front): State<Arc<Frontend>>) -> Result<Json<FairnessSta
     }))
 }
 
+/// How long a rotation's answer waits for the revealed seed to be sealed.
+const SEAL_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// The answer of a rotation.
 #[derive(Serialize, ToSchema)]
 pub struct RotationBody {
@@ -82,13 +85,31 @@ pub struct RotationBody {
     path = "/api/v1/fairness/rotate",
     security(("operator" = [])),
     responses((status = 200, description = "The seed that was current, now revealed, and the new current one's \
-        commitment.", body = RotationBody)),
+        commitment. The revealed seed's draws are then sealed (their count and Merkle root recorded in the audit \
+        log); the answer waits up to 3 s for that.", body = RotationBody)),
 )]
 pub async fn rotate(_: Operator, State(front): State<Arc<Frontend>>) -> Result<Json<RotationBody>, ApiError> {
     let candidate = fresh_seed()?;
     let rotation = front.store.rotate_seed(candidate).await?;
     front.nonces.seed_rotated(rotation.revealed.id);
     tracing::info!(revealed = %rotation.revealed.hash, current = %rotation.current.hash, "server seed rotated");
+    // Seal the revealed seed's draws: its own task, so a seed with very many draws finishes
+    // sealing even after this answer; waited for briefly, so a usual one is sealed when the
+    // operator reads the log.
+    let (sealer, seed) = (front.clone(), rotation.revealed.hash.to_string());
+    let sealing = tokio::spawn(async move {
+        match crate::frontend::audit::seal(&sealer.store, &seed).await {
+            Ok((chunks, _)) => {
+                let root = hex::encode(chunks.root());
+                sealer.trees.keep(&seed, chunks);
+                tracing::info!(%seed, %root, "revealed seed sealed");
+            }
+            Err(error) => {
+                tracing::error!(%seed, %error, "sealing the revealed seed failed; the next start seals it")
+            }
+        }
+    });
+    let _ = tokio::time::timeout(SEAL_WAIT, sealing).await;
     Ok(Json(RotationBody {
         revealed: SeedBody::of(&rotation.revealed),
         current: SeedBody::of(&rotation.current),

@@ -139,11 +139,10 @@ fn summary(kind: &str, details: &Value) -> Vec<Part> {
             parts
         }
         "seed.committed" => vec![text("a new current seed, committed to before any draw uses it".into())],
-        "seed.revealed" => vec![
-            text(format!("revealed: {} draws, root ", words(&details["draws"]))),
+        "seed.revealed" => vec![text("revealed: seed ".into()), hash(&details["server_seed"])],
+        "seed.sealed" => vec![
+            text(format!("sealed: {} draws, root ", words(&details["draws"]))),
             hash(&details["merkle_root"]),
-            text(", seed ".into()),
-            hash(&details["server_seed"]),
         ],
         "draw.claimed-after-reveal" => {
             let mut parts = vec![
@@ -317,12 +316,13 @@ mod tests {
     }
 
     #[test]
-    fn a_reveal_reads_as_its_draws_and_root() {
+    fn a_reveal_reads_as_its_seed_and_a_seal_as_its_draws_and_root() {
         let root = "0a5a".repeat(16);
-        let details = json!({"seed_hash": "aa", "server_seed": "bb".repeat(32), "draws": 6,
-                             "merkle_root": root, "leaf": "draw-v1"});
-        let parts = summary("seed.revealed", &details);
-        assert_eq!(read(&parts), "revealed: 6 draws, root 0a5a0a5a0a5a…, seed bbbbbbbbbbbb…");
+        let revealed = json!({"seed_hash": "aa", "server_seed": "bb".repeat(32)});
+        assert_eq!(read(&summary("seed.revealed", &revealed)), "revealed: seed bbbbbbbbbbbb…");
+        let details = json!({"seed_hash": "aa", "draws": 6, "merkle_root": root, "leaf": "draw-v1"});
+        let parts = summary("seed.sealed", &details);
+        assert_eq!(read(&parts), "sealed: 6 draws, root 0a5a0a5a0a5a…");
         assert!(matches!(&parts[1], Part::Hash(hex) if hex.full == root), "the whole root is kept");
     }
 

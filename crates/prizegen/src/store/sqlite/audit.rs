@@ -4,14 +4,14 @@
 
 use super::{SqliteStore, execute, flatten, now_ms};
 use crate::store::audit::{
-    AUDIT_HEAD, ENTRIES_ABOUT, ENTRIES_AFTER, INSERT_ENTRY, MOVE_HEAD, NewEntry, chain, draw_leaf_hash,
+    AUDIT_HEAD, ENTRIES_ABOUT, ENTRIES_AFTER, ENTRIES_OF_KIND, INSERT_ENTRY, MOVE_HEAD, NewEntry, SEALED,
+    chain,
 };
 use crate::store::campaigns::ALL_CAMPAIGNS;
-use crate::store::draws::DRAWS_OF_SEED;
 use crate::store::rows::FromRow;
 use crate::store::seeds::CURRENT_SEED;
-use crate::store::{AuditEntry, AuditHead, Campaign, SeedRecord, StoreError, StoredDraw};
-use prizegen_domain::merkle::RootBuilder;
+use crate::store::{AuditEntry, AuditHead, Campaign, SeedRecord, StoreError};
+use prizegen_domain::merkle::Hash;
 use rusqlite::{Connection, OptionalExtension};
 
 /// Appends `entries` to the chain, in the caller's transaction.
@@ -45,17 +45,6 @@ pub(super) fn start(conn: &Connection) -> rusqlite::Result<()> {
     append(conn, vec![NewEntry::started(seed_hash.as_deref(), &campaigns)])
 }
 
-/// The Merkle tree over every draw of the seed with this commitment, by nonce.
-pub(super) fn seed_tree(conn: &Connection, seed_hash: &str) -> rusqlite::Result<RootBuilder> {
-    let mut tree = RootBuilder::new();
-    let mut stmt = conn.prepare_cached(DRAWS_OF_SEED)?;
-    let mut rows = stmt.query(rusqlite::params![seed_hash, -1i64, i64::MAX])?;
-    while let Some(row) = rows.next()? {
-        tree.push(draw_leaf_hash(&StoredDraw::from_row(row)?));
-    }
-    Ok(tree)
-}
-
 impl SqliteStore {
     /// Up to `limit` entries after `after`.
     pub async fn audit_entries(&self, after: u64, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
@@ -72,6 +61,29 @@ impl SqliteStore {
     /// The entries of a kind about a subject.
     pub async fn audit_about(&self, kind: &str, subject: &str) -> Result<Vec<AuditEntry>, StoreError> {
         self.all(ENTRIES_ABOUT, vec![kind.to_owned().into(), subject.to_owned().into()]).await
+    }
+
+    /// Every entry of a kind.
+    pub async fn audit_of_kind(&self, kind: &str) -> Result<Vec<AuditEntry>, StoreError> {
+        self.all(ENTRIES_OF_KIND, vec![kind.to_owned().into()]).await
+    }
+
+    /// Records a revealed seed's draw count and root, unless it has them already; whether
+    /// this call recorded them. The check and the append are one writer job.
+    pub async fn seal_seed(&self, seed_hash: &str, draws: u64, root: Hash) -> Result<bool, StoreError> {
+        let seed_hash = seed_hash.to_owned();
+        let outcome = self
+            .threads
+            .write(move |conn| {
+                let sealed = conn.prepare_cached(SEALED)?.query_row([&seed_hash], |_| Ok(())).optional()?;
+                if sealed.is_some() {
+                    return Ok(false);
+                }
+                append(conn, vec![NewEntry::seed_sealed(&seed_hash, draws, &root)])?;
+                Ok(true)
+            })
+            .await?;
+        flatten(outcome)
     }
 
     /// Records an operator's sign-in.

@@ -66,13 +66,10 @@ impl SqliteStore {
                 let mut by_id = conn.prepare_cached(SEED_BY_ID)?;
                 let revealed = by_id.query_row([revealed_id], |row| SeedRecord::from_row(row))?;
                 let current = by_id.query_row([conn.last_insert_rowid()], |row| SeedRecord::from_row(row))?;
-                // Every draw under the revealed seed is in: this is the one writer, and a draw
-                // still holding one of its nonces will find it no longer current.
-                let tree = audit::seed_tree(conn, revealed.hash.as_str())?;
                 audit::append(
                     conn,
                     vec![
-                        NewEntry::seed_revealed(revealed.hash.as_str(), &revealed.seed.to_hex(), &tree),
+                        NewEntry::seed_revealed(revealed.hash.as_str(), &revealed.seed.to_hex()),
                         NewEntry::seed_committed(current.hash.as_str()),
                     ],
                 )?;

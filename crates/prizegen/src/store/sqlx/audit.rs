@@ -5,16 +5,15 @@
 
 use super::{SqlxStore, error};
 use crate::store::audit::{
-    AUDIT_HEAD, ENTRIES_ABOUT, ENTRIES_AFTER, INSERT_ENTRY, MOVE_HEAD, NewEntry, chain, draw_leaf_hash,
+    AUDIT_HEAD, ENTRIES_ABOUT, ENTRIES_AFTER, ENTRIES_OF_KIND, INSERT_ENTRY, MOVE_HEAD, NewEntry, SEALED,
+    chain,
 };
 use crate::store::campaigns::ALL_CAMPAIGNS;
-use crate::store::draws::DRAWS_OF_SEED;
 use crate::store::now_ms;
 use crate::store::rows::FromRow;
 use crate::store::seeds::CURRENT_SEED;
-use crate::store::{AuditEntry, AuditHead, Campaign, SeedRecord, StoreError, StoredDraw};
-use futures_util::TryStreamExt;
-use prizegen_domain::merkle::RootBuilder;
+use crate::store::{AuditEntry, AuditHead, Campaign, SeedRecord, StoreError};
+use prizegen_domain::merkle::Hash;
 use sqlx::AnyConnection;
 
 impl SqlxStore {
@@ -53,22 +52,6 @@ impl SqlxStore {
         self.append(conn, vec![NewEntry::started(seed_hash.as_deref(), &campaigns)]).await
     }
 
-    /// The Merkle tree over every draw of the seed with this commitment, by nonce, streamed.
-    pub(super) async fn seed_tree(
-        &self,
-        conn: &mut AnyConnection,
-        seed_hash: &str,
-    ) -> Result<RootBuilder, StoreError> {
-        let mut tree = RootBuilder::new();
-        let args = [seed_hash.into(), (-1i64).into(), i64::MAX.into()];
-        let query = self.query(DRAWS_OF_SEED, &args);
-        let mut rows = query.fetch(&mut *conn);
-        while let Some(row) = rows.try_next().await.map_err(error)? {
-            tree.push(draw_leaf_hash(&StoredDraw::from_row(&row)?));
-        }
-        Ok(tree)
-    }
-
     /// Up to `limit` entries after `after`.
     pub async fn audit_entries(&self, after: u64, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
         let after = i64::try_from(after).unwrap_or(i64::MAX);
@@ -84,6 +67,33 @@ impl SqlxStore {
     /// The entries of a kind about a subject.
     pub async fn audit_about(&self, kind: &str, subject: &str) -> Result<Vec<AuditEntry>, StoreError> {
         self.all(ENTRIES_ABOUT, &[kind.into(), subject.into()]).await
+    }
+
+    /// Every entry of a kind.
+    pub async fn audit_of_kind(&self, kind: &str) -> Result<Vec<AuditEntry>, StoreError> {
+        self.all(ENTRIES_OF_KIND, &[kind.into()]).await
+    }
+
+    /// Records a revealed seed's draw count and root, unless it has them already; whether
+    /// this call recorded them. The check runs under the head's lock, so of replicas sealing
+    /// the same seed at once one records it.
+    pub async fn seal_seed(&self, seed_hash: &str, draws: u64, root: Hash) -> Result<bool, StoreError> {
+        self.retrying(|| {
+            self.timed(async {
+                let mut tx = self.pool.begin().await.map_err(error)?;
+                let locked = format!("{AUDIT_HEAD} FOR UPDATE");
+                self.query(&locked, &[]).fetch_one(&mut *tx).await.map_err(error)?;
+                let sealed =
+                    self.query(SEALED, &[seed_hash.into()]).fetch_optional(&mut *tx).await.map_err(error)?;
+                if sealed.is_some() {
+                    return Ok(false);
+                }
+                self.append(&mut tx, vec![NewEntry::seed_sealed(seed_hash, draws, &root)]).await?;
+                tx.commit().await.map_err(error)?;
+                Ok(true)
+            })
+        })
+        .await
     }
 
     /// Records an operator's sign-in.

@@ -76,15 +76,8 @@ impl SqlxStore {
                 revealed: SeedRecord::from_row(&revealed)?,
                 current: SeedRecord::from_row(&current)?,
             };
-            // Every draw of the revealed seed has committed (they held its share lock, which the
-            // lock above waited for), and no later one can use it: this reads them all.
-            let tree = self.seed_tree(&mut tx, rotation.revealed.hash.as_str()).await?;
             let entries = vec![
-                NewEntry::seed_revealed(
-                    rotation.revealed.hash.as_str(),
-                    &rotation.revealed.seed.to_hex(),
-                    &tree,
-                ),
+                NewEntry::seed_revealed(rotation.revealed.hash.as_str(), &rotation.revealed.seed.to_hex()),
                 NewEntry::seed_committed(rotation.current.hash.as_str()),
             ];
             self.append(&mut tx, entries).await?;
