@@ -49,7 +49,7 @@ fn api_routes() -> Router<Arc<Frontend>> {
 /// The HTML pages, with the layer that renders their error pages (`PageError`), which need the
 /// state.
 fn page_routes(front: &Arc<Frontend>) -> Router<Arc<Frontend>> {
-    use pages::{admin, audit, draw, fairness, home, leaderboard, play, players, sequences, verify};
+    use pages::{admin, audit, draw, fairness, home, leaderboard, play, players, sequences, stats, verify};
     Router::new()
         .route("/", get(home::page))
         .route("/static/{file}", get(pages::assets::file))
@@ -60,6 +60,7 @@ fn page_routes(front: &Arc<Frontend>) -> Router<Arc<Frontend>> {
         .route("/fairness", get(fairness::page))
         .route("/verify", get(verify::page))
         .route("/audit", get(audit::page))
+        .route("/stats", get(stats::page))
         .route("/register", get(players::register_page).post(players::register))
         .route("/sign-in", get(players::sign_in_page).post(players::sign_in))
         .route("/sign-out", post(players::sign_out))

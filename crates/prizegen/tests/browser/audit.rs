@@ -1,5 +1,6 @@
-//! `/audit` (the audit log, a page at a time) and the head of the chain on `/fairness`: what the
-//! pages show is what `GET /api/v1/audit` holds.
+//! `/audit` (the audit log, a page at a time), the head of the chain on `/fairness`, and a
+//! draw's place in the log on its page: what the pages show is what `GET /api/v1/audit` and
+//! `GET /api/v1/draws/{id}/proof` hold.
 
 use crate::common::Browser;
 use crate::support::{ADMIN_TOKEN, TestApp};
@@ -47,7 +48,8 @@ async fn the_audit_page_lists_a_reveal_with_its_root_and_fairness_shows_the_head
     let api = log(&app).await;
     let (head_seq, head_hash) = (api["head"]["seq"].as_u64().unwrap(), api["head"]["hash"].as_str().unwrap());
     let entries = api["entries"].as_array().unwrap();
-    let reveal = entries.iter().find(|e| e["kind"] == "seed.revealed").expect("a reveal");
+    let revealed = entries.iter().find(|e| e["kind"] == "seed.revealed").expect("a reveal");
+    let reveal = entries.iter().find(|e| e["kind"] == "seed.sealed").expect("its seal");
     let seq = reveal["seq"].as_u64().unwrap();
 
     // /fairness: the head as the API has it, and the way to the log.
@@ -62,13 +64,15 @@ async fn the_audit_page_lists_a_reveal_with_its_root_and_fairness_shows_the_head
     assert_eq!(browser.text("code#head-hash").await, head_hash);
     assert_eq!(browser.text("#head-seq").await, head_seq.to_string());
     let row = format!("tr#entry-{seq}");
-    assert_eq!(browser.find(&row).await.attr("data-kind").await.unwrap().as_deref(), Some("seed.revealed"));
+    assert_eq!(browser.find(&row).await.attr("data-kind").await.unwrap().as_deref(), Some("seed.sealed"));
     let details = browser.text(&format!("{row} td.details")).await;
     let root = reveal["details"]["merkle_root"].as_str().unwrap();
-    assert!(details.starts_with(&format!("revealed: 3 draws, root {}…", &root[..12])), "{details}");
+    assert!(details.starts_with(&format!("sealed: 3 draws, root {}…", &root[..12])), "{details}");
     let shown = full_hashes(&browser, &format!("{row} td.details")).await;
     assert_eq!(shown[0], root, "the whole root in the shortened one's title");
-    assert_eq!(shown[1], reveal["details"]["server_seed"].as_str().unwrap());
+    let revealed_row = format!("tr#entry-{}", revealed["seq"]);
+    let seed = full_hashes(&browser, &format!("{revealed_row} td.details")).await;
+    assert_eq!(seed, [revealed["details"]["server_seed"].as_str().unwrap()], "the reveal shows the seed");
     assert_eq!(
         full_hashes(&browser, &format!("{row} .subject")).await,
         [reveal["subject"].as_str().unwrap()]
@@ -147,5 +151,79 @@ async fn a_long_log_pages_from_the_latest_entries_back() {
     // A page that is not a number is not found, said as a page.
     browser.goto(&format!("{}/audit?after=x", app.url)).await;
     assert!(browser.text("main").await.contains("There is no such page of the audit log."));
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_draws_page_shows_its_proof_once_its_seed_is_revealed() {
+    let Some(browser) = Browser::open().await else { return };
+    let Some(app) = TestApp::spawn().await else { return };
+    let drawn: Vec<Value> = {
+        let mut all = Vec::new();
+        for _ in 0..3 {
+            all.push(app.draw().await);
+        }
+        all
+    };
+    let id = drawn[1]["id"].as_str().unwrap();
+    let sequences = format!("{}/api/v1/prize-pool/sequences", app.url);
+    let generated: Value =
+        app.http.post(&sequences).json(&json!({})).send().await.unwrap().json().await.unwrap();
+
+    // Before the rotation: no proof, and no section about it.
+    browser.goto(&format!("{}/draws/{id}", app.url)).await;
+    browser.wait_for("section#result").await;
+    assert!(!browser.has("#in-audit-log").await && !browser.has("#proof-root").await, "no proof yet");
+
+    let rotated = app.http.post(format!("{}/api/v1/fairness/rotate", app.url)).bearer_auth(ADMIN_TOKEN);
+    assert_eq!(rotated.send().await.unwrap().status(), 200);
+    let api = log(&app).await;
+    let seed_hash = drawn[1]["fairness"]["seed_hash"].as_str().unwrap();
+    let entries = api["entries"].as_array().unwrap();
+    // The entry that recorded the seed's root (at the reveal, or in its seal just after).
+    let reveal = entries
+        .iter()
+        .find(|e| e["subject"] == seed_hash && e["details"]["merkle_root"].is_string())
+        .unwrap_or_else(|| panic!("the seed's root is recorded: {api}"));
+    let seq = reveal["seq"].as_u64().unwrap();
+    let proof: Value = app.get(&format!("/api/v1/draws/{id}/proof")).await.json().await.unwrap();
+
+    // After it: the root the reveal recorded, the entry, the leaf and the path.
+    browser.goto(&format!("{}/draws/{id}", app.url)).await;
+    assert_eq!(browser.text("code#proof-root").await, reveal["details"]["merkle_root"].as_str().unwrap());
+    assert_eq!(browser.text("#proof-leaf-index").await, proof["leaf_index"].to_string());
+    assert_eq!(browser.text("#proof-tree-size").await, "3 draws");
+    let entry = browser.find("a#proof-entry").await;
+    assert_eq!(entry.attr("data-seq").await.unwrap(), Some(seq.to_string()));
+    assert_eq!(entry.attr("href").await.unwrap(), Some(format!("/audit?after={}#entry-{seq}", seq - 1)));
+    browser.click("details#proof-path summary").await;
+    assert_eq!(browser.text("code#proof-leaf-hash").await, proof["leaf_hash"].as_str().unwrap());
+    let path: Vec<String> = {
+        let mut all = Vec::new();
+        for hash in browser.find_all("ol.proof-path code").await {
+            all.push(hash.text().await.unwrap());
+        }
+        all
+    };
+    assert_eq!(json!(path), proof["path"], "the sibling path, from the leaf up");
+    let verify = browser.find("a#proof-verify").await.attr("href").await.unwrap();
+    assert_eq!(verify, Some(format!("/verify?draw={id}")));
+    browser.click("a#proof-entry").await;
+    browser.wait_for(&format!("tr#entry-{seq}")).await;
+    assert_eq!(browser.path().await, "/audit");
+
+    // A sequence generated before the rotation and claimed after it: not in the tree, its own
+    // entry instead.
+    let claim = format!("{}{}", app.url, generated["claim"].as_str().unwrap());
+    let late: Value = app.http.post(claim).send().await.unwrap().json().await.unwrap();
+    let late_id = late["id"].as_str().unwrap();
+    let api = log(&app).await;
+    let entries = api["entries"].as_array().unwrap();
+    let own = entries.iter().find(|e| e["kind"] == "draw.claimed-after-reveal").unwrap();
+    browser.goto(&format!("{}/draws/{late_id}", app.url)).await;
+    assert!(browser.text("#no-proof").await.starts_with("This draw was claimed after its seed's reveal"));
+    let entry = browser.find("a#proof-entry").await;
+    assert_eq!(entry.attr("data-seq").await.unwrap(), Some(own["seq"].to_string()));
+    assert!(!browser.has("#proof-root").await);
     browser.close().await;
 }

@@ -68,6 +68,7 @@ async fn pages(app: &TestApp) -> Vec<(String, String)> {
         ("home", "/"),
         ("fairness", "/fairness"),
         ("audit", "/audit"),
+        ("stats", "/stats"),
         ("not-found", "/nowhere"),
         ("draw-not-found", "/draws/no-such-draw"),
         ("play-account-prize", "/play/account-prize"),
@@ -126,7 +127,7 @@ async fn pages(app: &TestApp) -> Vec<(String, String)> {
 
 /// Looks at the page now open at `width` (the window resized to it): the checks above, and a
 /// screenshot of the whole page when asked.
-async fn look_at(browser: &Browser, name: &str, width: u32) {
+pub async fn look_at(browser: &Browser, name: &str, width: u32) {
     browser.client.set_window_size(width, 900).await.unwrap();
     let page: Value = browser.client.execute(INSPECT, vec![]).await.unwrap();
     let at = format!("{name} ({}) at {width} px", browser.path().await);
@@ -189,10 +190,20 @@ async fn every_page_is_styled_readable_on_a_phone_and_labelled() {
         app.http.post(format!("{}/api/v1/campaigns", app.url)).bearer_auth(ADMIN_TOKEN).json(&campaign);
     assert_eq!(created.send().await.unwrap().status(), 201);
     let pages = pages(&app).await;
+    // After the rotation every draw above is under a revealed seed: their pages show their
+    // place in the audit log.
     let rotated = app.http.post(format!("{}/api/v1/fairness/rotate", app.url)).bearer_auth(ADMIN_TOKEN);
     assert_eq!(rotated.send().await.unwrap().status(), 200, "a revealed seed for /fairness");
     for (name, path) in &pages {
         visit(&browser, &app, name, path).await;
+    }
+    // A revealed draw's proof with its path open.
+    let won = &pages.iter().find(|(n, _)| n == "draw-won").unwrap().1;
+    for width in WIDTHS {
+        browser.client.set_window_size(width, 900).await.unwrap();
+        browser.goto(&format!("{}{won}", app.url)).await;
+        browser.click("details#proof-path summary").await;
+        look_at(&browser, "draw-revealed-proof", width).await;
     }
 
     // The verifier: empty, then its report on a draw that won, one lowered by the budget, and
@@ -208,6 +219,9 @@ async fn every_page_is_styled_readable_on_a_phone_and_labelled() {
     let sequence = generated.rsplit('=').next().unwrap();
     let claim = format!("{}/api/v1/prize-pool/sequences/{sequence}/claim", app.url);
     let late: Value = app.http.post(claim).send().await.unwrap().json().await.unwrap();
+    for (name, draw) in [("draw-secret", &secret), ("draw-claimed-after-reveal", &late)] {
+        visit(&browser, &app, name, &format!("/draws/{}", draw["id"].as_str().unwrap())).await;
+    }
     for (name, id) in [
         ("verify-verified", draw_id("draw-won")),
         ("verify-downgraded", draw_id("draw-downgraded")),

@@ -20,4 +20,5 @@ mod common;
 mod look;
 mod players;
 mod prize_pool;
+mod stats;
 mod verify;

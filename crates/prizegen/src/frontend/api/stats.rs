@@ -30,7 +30,10 @@ pub struct StatsQuery {
     /// Only draws made by these versions: `v1` or `v2` (every service the game calls), or
     /// `service=version` pairs such as `numbers=v2,rules=v1` (the others any).
     #[serde(rename = "impl")]
-    #[param(rename = "impl", pattern = r"^(v[12]|((letters|numbers|rules)=v[12])(,(letters|numbers|rules)=v[12]){0,2})$")]
+    #[param(
+        rename = "impl",
+        pattern = r"^(v[12]|((letters|numbers|rules)=v[12])(,(letters|numbers|rules)=v[12]){0,2})$"
+    )]
     imp: Option<String>,
 }
 
@@ -199,10 +202,13 @@ pub async fn show(
         .transpose()
         .map_err(|e| ApiError::invalid("unknown_game", e.to_string()).on_field("game"))?;
     if query.campaign.as_deref().is_some_and(|c| !valid_slug(c)) {
-        return Err(ApiError::invalid("invalid_campaign", "campaign is a campaign's slug").on_field("campaign"));
+        return Err(
+            ApiError::invalid("invalid_campaign", "campaign is a campaign's slug").on_field("campaign")
+        );
     }
     let filter = query.imp.as_deref().map(ImplFilter::parse).transpose();
-    let filter = filter.map_err(|e| ApiError::invalid("invalid_impl", e).on_field("impl"))?.unwrap_or_default();
+    let filter =
+        filter.map_err(|e| ApiError::invalid("invalid_impl", e).on_field("impl"))?.unwrap_or_default();
     let stats = front.stats.get(&front.store, game, query.campaign.as_deref()).await?;
     Ok(Json(StatsBody::of(&stats, &filter)))
 }

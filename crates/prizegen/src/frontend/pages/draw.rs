@@ -1,11 +1,14 @@
 //! A draw's page: its game's page with the draw on top — the result in the game's own order,
-//! the prize (and why a budget lowered it), and what it takes to re-check it.
+//! the prize (and why a budget lowered it), and what it takes to re-check it: once its seed is
+//! revealed, its place in the Merkle tree the audit log recorded at the reveal.
 
 use super::game_page::{PageState, game_page};
 use crate::frontend::Frontend;
+use crate::frontend::audit::{self, Proof, ProofError};
 use crate::frontend::auth::Visitor;
 use crate::frontend::error::PageError;
-use crate::frontend::view::{result_lines, summary};
+use crate::frontend::view::{result_lines, rfc3339, summary};
+use crate::server::error::ErrorChain;
 use crate::store::StoredDraw;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -54,6 +57,93 @@ pub(super) struct DrawView {
     pub(super) nonce: u64,
     /// The player it belongs to, and their profile's path.
     pub(super) player: Option<(String, String)>,
+    /// What the audit log holds for it, once its seed is revealed.
+    pub(super) record: Option<RecordView>,
+}
+
+/// An entry of the audit log, linked to the page of the log that lists it.
+pub(super) struct EntryLink {
+    pub(super) seq: u64,
+    pub(super) href: String,
+}
+
+impl EntryLink {
+    fn new(seq: u64) -> Self {
+        Self { seq, href: format!("/audit?after={}#entry-{seq}", seq.saturating_sub(1)) }
+    }
+}
+
+/// A draw's inclusion proof as its page shows it.
+pub(super) struct ProofView {
+    pub(super) leaf_index: u64,
+    pub(super) tree_size: u64,
+    /// The draws the log recorded after the reveal (the tree's size then).
+    pub(super) recorded_draws: u64,
+    /// The root it recorded.
+    pub(super) root: String,
+    /// The entry that recorded them, and when (RFC 3339, and for people).
+    pub(super) entry: EntryLink,
+    pub(super) at: String,
+    pub(super) at_shown: String,
+    pub(super) leaf_hash: String,
+    /// Sibling hashes from the leaf up.
+    pub(super) path: Vec<String>,
+}
+
+/// What the audit log holds for a draw whose seed is revealed.
+pub(super) enum RecordView {
+    /// Its proof.
+    Proof(ProofView),
+    /// Why there is none, and the entry that records the draw instead, if one does.
+    Without { reason: &'static str, entry: Option<EntryLink> },
+}
+
+impl RecordView {
+    fn of(proof: Proof) -> Self {
+        let details: Value = serde_json::from_str(&proof.entry.details).unwrap_or(Value::Null);
+        let at = rfc3339(proof.entry.at_ms);
+        Self::Proof(ProofView {
+            leaf_index: proof.leaf_index,
+            tree_size: proof.tree_size,
+            recorded_draws: details["draws"].as_u64().unwrap_or_default(),
+            root: details["merkle_root"].as_str().unwrap_or_default().to_owned(),
+            entry: EntryLink::new(proof.entry.seq),
+            at_shown: format!("{} UTC", at.get(..19).unwrap_or(&at).replace('T', " ")),
+            at,
+            leaf_hash: proof.leaf_hash,
+            path: proof.path,
+        })
+    }
+}
+
+/// The audit log's record of draw `id`, whose seed is revealed. A failure to read it is logged
+/// and said on the page rather than failing the whole page: the draw itself was read.
+async fn record(front: &Frontend, id: &str) -> RecordView {
+    let without = |reason, entry| RecordView::Without { reason, entry };
+    match audit::proof(&front.store, &front.trees, id).await {
+        Ok(proof) => RecordView::of(proof),
+        Err(ProofError::ClaimedAfterReveal(seq)) => without(
+            "This draw was claimed after its seed's reveal, so it is not in the seed's tree; its own entry records it:",
+            Some(EntryLink::new(seq)),
+        ),
+        Err(ProofError::NotSealedYet(_)) => without(
+            "Its seed was revealed moments ago and its draws are being sealed under a Merkle root; reload the page shortly for its proof.",
+            None,
+        ),
+        Err(ProofError::NoRoot(_)) => {
+            without("Its seed was revealed before the audit log began, so no root was recorded for it.", None)
+        }
+        Err(ProofError::Indexing(_)) => {
+            without("Its seed's draws are being indexed for proofs; reload the page in a few seconds.", None)
+        }
+        Err(ProofError::NotRevealed(_) | ProofError::UnknownDraw(_)) => {
+            without("Its proof exists once its seed is revealed.", None)
+        }
+        Err(ProofError::Store(error)) => {
+            tracing::warn!(draw = id, error = %ErrorChain(&error), "a draw's proof could not be read");
+            without("Its proof could not be read just now; reload the page to try again.", None)
+        }
+    }
 }
 
 impl DrawView {
@@ -112,6 +202,7 @@ impl DrawView {
                 let href = format!("/players/{}", name.replace(' ', "%20"));
                 (name, href)
             }),
+            record: None,
         }
     }
 }
@@ -124,8 +215,17 @@ pub async fn page(
 ) -> Result<Response, PageError> {
     let draw = front.store.draw(&id).await?.ok_or_else(|| PageError::not_found("There is no such draw."))?;
     let game = draw.game.parse::<Game>().map_err(|_| PageError::not_found("There is no such game."))?;
-    let state =
-        PageState { campaign: Some(draw.campaign.clone()), draw: Some(draw), viewer, ..PageState::default() };
+    let record = match draw.server_seed {
+        Some(_) => Some(record(&front, &id).await),
+        None => None,
+    };
+    let state = PageState {
+        campaign: Some(draw.campaign.clone()),
+        draw: Some(draw),
+        record,
+        viewer,
+        ..PageState::default()
+    };
     game_page(&front, game, state).await
 }
 

@@ -3,7 +3,7 @@
 //! refusal with the form as it was filled).
 
 use super::character_form::CharacterForm;
-use super::draw::DrawView;
+use super::draw::{DrawView, RecordView};
 use super::{CampaignView, Frame, render};
 use crate::frontend::Frontend;
 use crate::frontend::error::PageError;
@@ -54,6 +54,8 @@ pub(super) struct PageState {
     pub(super) campaign: Option<String>,
     /// A draw to show on top.
     pub(super) draw: Option<StoredDraw>,
+    /// What the audit log holds for that draw, once its seed is revealed.
+    pub(super) record: Option<RecordView>,
     /// Why the last form was refused, shown above the form with its status.
     pub(super) error: Option<ApiError>,
     /// The client seed to put back in the form.
@@ -107,7 +109,10 @@ pub(super) async fn game_page(front: &Frontend, game: Game, state: PageState) ->
         title: shown.title,
         rules: shown.rules,
         campaign: campaign.into(),
-        draw: state.draw.map(|d| DrawView::of(d, game, viewer.map(|p| p.name.as_str()))),
+        draw: state.draw.map(|d| DrawView {
+            record: state.record,
+            ..DrawView::of(d, game, viewer.map(|p| p.name.as_str()))
+        }),
         error,
         client_seed,
         csrf,

@@ -1,11 +1,12 @@
 //! Server-rendered HTML, one file per thing a person does: [`home`] (the games and campaigns),
 //! [`play`] (a game's page and its Draw button), [`sequences`] (prize-pool's two buttons),
 //! [`draw`] (a draw's page), [`fairness`], [`verify`] (a draw recomputed in the browser), the
-//! [`audit`] log, the players' own ([`players`]: register, sign in, "my draws", profiles) and the
-//! [`leaderboard`], and the operator's [`admin`] pages. The game's page they build on is
-//! `game_page.rs`; the character form's fields are [`character_form`]; the one
-//! stylesheet they all link (`static/style.css`) and the verifier module (`static/verify.js`) are
-//! served by [`assets`].
+//! [`audit`] log, the public [`stats`], the players' own ([`players`]: register, sign in, "my
+//! draws", profiles) and the [`leaderboard`], and the operator's [`admin`] pages. The game's
+//! page they build on is `game_page.rs`; the character form's fields are [`character_form`]; the
+//! charts are drawn by `chart.rs` (winnings) and `outcome_chart.rs` (observed against expected
+//! outcomes); the one stylesheet they all link (`static/style.css`) and the verifier module
+//! (`static/verify.js`) are served by [`assets`].
 //!
 //! Forms post to the same use cases as the API and redirect to the result (post/redirect/get),
 //! so reloading never draws twice; draw forms also carry a one-time idempotency key, so a double
@@ -22,9 +23,11 @@ pub mod fairness;
 mod game_page;
 pub mod home;
 pub mod leaderboard;
+mod outcome_chart;
 pub mod play;
 pub mod players;
 pub mod sequences;
+pub mod stats;
 pub mod verify;
 
 use super::Frontend;
