@@ -395,3 +395,21 @@ async fn two_replicas_sealing_one_seed_at_once_record_one_seal() {
     let seals = entries(&app).await.into_iter().filter(|e| e["kind"] == "seed.sealed").count();
     assert_eq!(seals, 1);
 }
+
+#[tokio::test]
+async fn a_bad_page_of_the_log_is_named() {
+    let Some(app) = TestApp::spawn().await else { return };
+    for (query, code, field) in [
+        ("?after=-1", "invalid_after", "after"),
+        ("?limit=0", "invalid_limit", "limit"),
+        ("?limit=1001", "invalid_limit", "limit"),
+    ] {
+        let (status, got, body) =
+            crate::support::error_code(app.get(&format!("/api/v1/audit{query}")).await).await;
+        assert_eq!((status, got.as_str()), (422, code), "{query}: {body}");
+        assert_eq!(body["error"]["field"], field, "{query}");
+    }
+    let far: Value = app.get("/api/v1/audit?after=9000000000").await.json().await.unwrap();
+    assert_eq!(far["entries"], json!([]), "nothing after the end");
+    assert!(far["head"]["seq"].as_u64().unwrap() > 0);
+}

@@ -18,7 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 /// One entry of the audit log. Its `hash` is `SHA-256(prev_hash ‖ JCS({seq, at_ms, kind,
 /// subject, details}))`, `prev_hash` taken as its 32 bytes (docs/fairness.md, "The audit log").
 #[derive(Serialize, ToSchema)]
-pub struct EntryBody {
+pub struct AuditEntryBody {
     /// Its place in the chain, from 1.
     seq: u64,
     /// When, Unix milliseconds (hashed).
@@ -40,7 +40,7 @@ pub struct EntryBody {
     hash: String,
 }
 
-impl EntryBody {
+impl AuditEntryBody {
     fn of(entry: AuditEntry) -> Result<Self, ApiError> {
         Ok(Self {
             seq: entry.seq,
@@ -74,7 +74,7 @@ impl From<AuditHead> for HeadBody {
 #[derive(Serialize, ToSchema)]
 pub struct AuditPage {
     /// The entries, in order.
-    entries: Vec<EntryBody>,
+    entries: Vec<AuditEntryBody>,
     /// The chain's head when the page was read (it may be past the page's last entry).
     head: HeadBody,
     /// The `after` of the next page; absent at the end.
@@ -89,7 +89,7 @@ pub struct AuditPage {
 pub struct AuditQuery {
     /// Entries after this seq (0, the default: from the first).
     #[param(minimum = 0)]
-    after: Option<u64>,
+    after: Option<i64>,
     /// At most this many, 1–1000 (default 100).
     #[param(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
@@ -108,7 +108,8 @@ pub const MAX_ENTRIES: u32 = 1000;
     responses(
         (status = 200, description = "Entries in chain order, and the head. Public: nothing secret is in an entry.",
             body = AuditPage),
-        (status = 422, description = "`limit` is not 1–1000 (`invalid_limit`).", body = ErrorResponse),
+        (status = 422, description = "`limit` is not 1–1000 (`invalid_limit`), or `after` is negative \
+            (`invalid_after`).", body = ErrorResponse),
     ),
 )]
 pub async fn log(
@@ -120,12 +121,14 @@ pub async fn log(
         let error = ApiError::invalid("invalid_limit", format!("limit is 1–{MAX_ENTRIES}"));
         return Err(error.on_field("limit"));
     }
-    let after = query.after.unwrap_or(0);
+    let after = u64::try_from(query.after.unwrap_or(0)).map_err(|_| {
+        ApiError::invalid("invalid_after", "after is an entry's seq: 0 or more").on_field("after")
+    })?;
     // The head first: every entry up to it is in the table when the page is read after it.
     let head = front.store.audit_head().await?;
     let entries = front.store.audit_entries(after, limit).await?;
     let next_after = (entries.len() == limit as usize).then(|| entries.last().map(|e| e.seq)).flatten();
-    let entries = entries.into_iter().map(EntryBody::of).collect::<Result<_, _>>()?;
+    let entries = entries.into_iter().map(AuditEntryBody::of).collect::<Result<_, _>>()?;
     Ok(Json(AuditPage { entries, head: head.into(), next_after }))
 }
 
@@ -150,7 +153,7 @@ pub struct ProofBody {
     /// The draws recorded at the reveal (`entry.details.draws`).
     recorded_draws: u64,
     /// The `seed.sealed` entry of the audit log that recorded the root.
-    entry: EntryBody,
+    entry: AuditEntryBody,
 }
 
 /// A draw's inclusion proof in its revealed seed's Merkle tree.
@@ -191,7 +194,7 @@ pub async fn proof(
         path: proof.path,
         merkle_root: recorded("merkle_root").as_str().unwrap_or_default().to_owned(),
         recorded_draws: recorded("draws").as_u64().unwrap_or_default(),
-        entry: EntryBody::of(proof.entry)?,
+        entry: AuditEntryBody::of(proof.entry)?,
     }))
 }
 
