@@ -31,10 +31,13 @@ pub struct ChainCheck {
     prev_hash: String,
     /// Every seal of a revealed seed (its draw count and root), in order.
     pub reveals: Vec<Reveal>,
-    /// Seeds revealed and not (yet) sealed: sealing follows a reveal by moments.
-    pub unsealed: Vec<String>,
-    /// Draws claimed after their seed's reveal: draw id → (entry, leaf hash).
-    pub late_claims: HashMap<String, (u64, String)>,
+    /// Seeds revealed and not (yet) sealed, with the entry and time of their reveal: sealing
+    /// follows a reveal by moments.
+    pub unsealed: Vec<(String, u64, i64)>,
+    /// Draws claimed after their seed's reveal: draw id → (entry, leaf hash, seed).
+    pub late_claims: HashMap<String, (u64, String, String)>,
+    /// Each revealed seed's `seed.revealed` entry.
+    revealed: HashMap<String, u64>,
 }
 
 impl Default for ChainCheck {
@@ -45,6 +48,7 @@ impl Default for ChainCheck {
             reveals: Vec::new(),
             unsealed: Vec::new(),
             late_claims: HashMap::new(),
+            revealed: HashMap::new(),
         }
     }
 }
@@ -101,15 +105,27 @@ impl ChainCheck {
                     return Err(format!("{name} lacks draws or merkle_root"));
                 };
                 let seed_hash = subject.to_owned();
-                self.unsealed.retain(|seed| *seed != seed_hash);
+                if !self.revealed.contains_key(&seed_hash) {
+                    return Err(format!("{name} seals seed {seed_hash}, which no earlier entry revealed"));
+                }
+                self.unsealed.retain(|(seed, _, _)| *seed != seed_hash);
                 self.reveals.push(Reveal { seq, seed_hash, draws, root: root.to_owned() });
             }
-            "seed.revealed" => self.unsealed.push(subject.to_owned()),
+            "seed.revealed" => {
+                self.revealed.insert(subject.to_owned(), seq);
+                self.unsealed.push((subject.to_owned(), seq, at_ms));
+            }
             "draw.claimed-after-reveal" => {
                 let (Some(draw), Some(leaf)) = (text(details, "draw_id"), text(details, "leaf_hash")) else {
                     return Err(format!("{name} lacks draw_id or leaf_hash"));
                 };
-                self.late_claims.insert(draw.to_owned(), (seq, leaf.to_owned()));
+                // Only a seed revealed earlier in the chain can have claims after its reveal.
+                if text(details, "seed_hash") != Some(subject) || !self.revealed.contains_key(subject) {
+                    return Err(format!(
+                        "{name} records a claim after the reveal of seed {subject}, not revealed before it"
+                    ));
+                }
+                self.late_claims.insert(draw.to_owned(), (seq, leaf.to_owned(), subject.to_owned()));
             }
             _ => {}
         }
@@ -151,7 +167,9 @@ pub fn draw_leaf(draw: &Value) -> String {
 /// One revealed seed's draws, read in nonce order (the export's), against its reveal.
 pub struct SeedCheck<'a> {
     reveal: &'a Reveal,
-    late_claims: &'a HashMap<String, (u64, String)>,
+    late_claims: &'a HashMap<String, (u64, String, String)>,
+    /// The claims after the reveal found among the draws.
+    late_seen: usize,
     tree: RootBuilder,
     last_nonce: Option<u64>,
     /// Draws that re-computed from the seed.
@@ -161,7 +179,14 @@ pub struct SeedCheck<'a> {
 impl<'a> SeedCheck<'a> {
     /// Starts on `reveal`'s seed.
     pub fn new(reveal: &'a Reveal, chain: &'a ChainCheck) -> Self {
-        Self { reveal, late_claims: &chain.late_claims, tree: RootBuilder::new(), last_nonce: None, fair: 0 }
+        Self {
+            reveal,
+            late_claims: &chain.late_claims,
+            late_seen: 0,
+            tree: RootBuilder::new(),
+            last_nonce: None,
+            fair: 0,
+        }
     }
 
     /// The next draw: it must re-compute from the revealed seed, follow the last by nonce, and
@@ -180,10 +205,16 @@ impl<'a> SeedCheck<'a> {
             Err(error) => return Err(format!("draw {id}: {error}")),
         }
         let leaf = leaf_hash(draw_leaf(draw).as_bytes());
-        if let Some((seq, recorded)) = self.late_claims.get(id) {
+        if let Some((seq, recorded, seed)) = self.late_claims.get(id) {
+            if *seed != self.reveal.seed_hash || text(draw, "game") != Some("prize-pool") {
+                return Err(format!(
+                    "draw {id}: entry {seq} records it as a prize-pool claim of seed {seed}, which it is not"
+                ));
+            }
             if *recorded != hex::encode(leaf) {
                 return Err(format!("draw {id} differs from what entry {seq} recorded when it was claimed"));
             }
+            self.late_seen += 1;
             return Ok(());
         }
         self.tree.push(leaf);
@@ -193,6 +224,16 @@ impl<'a> SeedCheck<'a> {
     /// Whether the draws read are the ones the reveal recorded: as many, with the same root.
     pub fn finish(self) -> Result<u64, String> {
         let Reveal { seq, seed_hash, draws, root } = self.reveal;
+        let late = self.late_claims.iter().filter(|(_, (_, _, seed))| seed == seed_hash);
+        if self.late_seen != late.clone().count() {
+            let missing: Vec<String> = late.map(|(id, (seq, _, _))| format!("{id} (entry {seq})")).collect();
+            return Err(format!(
+                "seed {seed_hash}: of the claims recorded after its reveal, {} are among its draws; recorded: {} — a \
+                 draw was removed",
+                self.late_seen,
+                missing.join(", ")
+            ));
+        }
         let (count, got) = (self.tree.count(), hex::encode(self.tree.root()));
         if count != *draws {
             return Err(format!(
@@ -235,7 +276,8 @@ mod tests {
         let mut entries = vec![
             json!({"seq": 1, "at_ms": 1, "kind": "seed.committed", "subject": "s", "details": {"seed_hash": "s"}}),
             json!({"seq": 2, "at_ms": 2, "kind": "campaign.created", "subject": "gig", "details": {"after": {"budget_pence": 100}}}),
-            json!({"seq": 3, "at_ms": 3, "kind": "seed.sealed", "subject": "s",
+            json!({"seq": 3, "at_ms": 3, "kind": "seed.revealed", "subject": "s", "details": {"seed_hash": "s"}}),
+            json!({"seq": 4, "at_ms": 4, "kind": "seed.sealed", "subject": "s",
                    "details": {"draws": 0, "merkle_root": hex::encode(RootBuilder::new().root())}}),
         ];
         chained(&mut entries);
@@ -254,11 +296,12 @@ mod tests {
     fn an_intact_chain_passes_and_ends_at_its_head() {
         let entries = log();
         let chain = check(&entries).unwrap();
-        assert_eq!(chain.entries(), 3);
-        assert_eq!(chain.reveals[0].seq, 3);
-        chain.ends_at(&json!({"seq": 3, "hash": entries[2]["hash"]})).unwrap();
-        let cut = chain.ends_at(&json!({"seq": 4, "hash": "x"})).unwrap_err();
-        assert!(cut.contains("head is entry 4"), "{cut}");
+        assert_eq!(chain.entries(), 4);
+        assert_eq!(chain.reveals[0].seq, 4);
+        assert!(chain.unsealed.is_empty(), "sealed after its reveal");
+        chain.ends_at(&json!({"seq": 4, "hash": entries[3]["hash"]})).unwrap();
+        let cut = chain.ends_at(&json!({"seq": 5, "hash": "x"})).unwrap_err();
+        assert!(cut.contains("head is entry 5"), "{cut}");
     }
 
     #[test]
@@ -277,7 +320,25 @@ mod tests {
         let text = entry_text(2, 2, "campaign.created", "gig", &entries[1]["details"]);
         entries[1]["hash"] = json!(chain_hash(entries[1]["prev_hash"].as_str().unwrap(), &text).unwrap());
         let error = check(&entries).unwrap_err();
-        assert!(error.starts_with("entry 3 (seed.sealed): its prev_hash"), "{error}");
+        assert!(error.starts_with("entry 3 (seed.revealed): its prev_hash"), "{error}");
+    }
+
+    #[test]
+    fn a_seal_or_a_late_claim_needs_an_earlier_reveal() {
+        let mut entries = log();
+        entries.remove(2);
+        for (i, entry) in entries.iter_mut().enumerate() {
+            entry["seq"] = json!(i + 1);
+        }
+        chained(&mut entries);
+        let error = check(&entries).unwrap_err();
+        assert!(error.contains("seals seed s, which no earlier entry revealed"), "{error}");
+        let mut claim = log()[..2].to_vec();
+        claim.push(json!({"seq": 3, "at_ms": 3, "kind": "draw.claimed-after-reveal", "subject": "s",
+                          "details": {"draw_id": "d", "leaf_hash": "00", "seed_hash": "s"}}));
+        chained(&mut claim);
+        let error = check(&claim).unwrap_err();
+        assert!(error.contains("not revealed before it"), "{error}");
     }
 
     #[test]

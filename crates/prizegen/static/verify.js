@@ -673,6 +673,14 @@ async function checkLateClaim(ctx, leafText, leaf, seq) {
   const checked = await checkEntry(entry, 'draw.claimed-after-reveal');
   const recorded = entry.details && entry.details.leaf_hash;
   const mismatches = checked.mismatches;
+  // Only a prize-pool sequence generated before the reveal can be claimed after it.
+  if (ctx.draw.game !== 'prize-pool') {
+    mismatches.push({
+      field: `audit entry ${seq}`,
+      said: `the log records this ${ctx.draw.game} draw as claimed after its seed's reveal, which only a`
+        + ' prize-pool claim can be',
+    });
+  }
   if (recorded !== leaf) {
     mismatches.push({
       field: 'Merkle leaf',
@@ -724,6 +732,17 @@ async function checkRecord(ctx) {
   if (status === 409 && error.code === 'claimed_after_reveal') {
     const seq = Number((/audit entry (\d+)/.exec(error.message || '') || [])[1]);
     if (seq > 0) return checkLateClaim(ctx, leafText, leaf, seq);
+  }
+  if (status === 409 && error.code === 'not_in_sealed_tree') {
+    return {
+      title: IN_TREE,
+      notes: [],
+      lines: [`leaf = ${LEAF} = ${leafText}`, `leaf hash = SHA-256(0x00 ‖ leaf) = ${leaf}`],
+      mismatches: [{
+        field: 'Merkle leaf',
+        said: "this draw is not among the draws its seed's seal recorded: it was added or changed after the seal",
+      }],
+    };
   }
   if (status === 404 && error.code === 'root_not_recorded') {
     return notChecked(IN_TREE, "This draw's seed was revealed before the audit log began, so no Merkle root"
@@ -792,7 +811,8 @@ async function checkRecord(ctx) {
   mismatches.push(...checked.mismatches);
   const notes = mismatches.length > 0 ? [] : [`This draw is leaf ${index} of the ${recordedDraws} draws the`
     + ` seed ${short(draw.fairness.seed_hash)} made, under the root that audit entry ${entry.seq} recorded`
-    + ' when the revealed seed was sealed: it has not changed since, and the entry is in the chain on /audit.'];
+    + ' when the revealed seed was sealed: it has not changed since. The entry\'s hash follows from the one'
+    + ' before it; `prizegen audit verify` and /audit check the whole chain.'];
   return { title: IN_TREE, notes, lines, mismatches, record: { root: recordedRoot, seq: entry.seq, hash: entry.hash } };
 }
 

@@ -6,6 +6,7 @@
 //! pages show). The probabilities follow from SPEC §2–§3; `tests/odds.rs` checks each against
 //! many draws of the game's own functions.
 
+use super::prize_pool::Tier;
 use super::{Game, Impl, Impls, account_prize, character, prize_pool};
 
 /// One outcome of a game and its probability per draw.
@@ -29,20 +30,31 @@ fn prize_key(pence: Option<u64>) -> String {
 /// field [`outcome_field`] names.
 pub fn outcome_key(game: Game, pence: Option<u64>, field: Option<&str>) -> String {
     match game {
-        Game::AccountPrize | Game::PrizePool => prize_key(pence),
+        Game::AccountPrize => prize_key(pence),
         // v2 writes the attack's outcome in upper case: the same outcome.
         Game::Attack => field.unwrap_or_default().to_lowercase(),
-        Game::SpyMission | Game::Character => field.unwrap_or_default().to_owned(),
+        // A generated sequence's tier: `none`, `one`, `two` or `three`.
+        Game::SpyMission | Game::Character | Game::PrizePool => field.unwrap_or_default().to_owned(),
     }
 }
 
 /// The result field that holds a game's outcome, if it is not the prize.
 pub fn outcome_field(game: Game) -> Option<&'static str> {
     match game {
-        Game::AccountPrize | Game::PrizePool => None,
+        Game::AccountPrize => None,
+        Game::PrizePool => Some("tier"),
         Game::SpyMission => Some("task"),
         Game::Attack => Some("outcome"),
         Game::Character => Some("background"),
+    }
+}
+
+fn tier_number(tier: Tier) -> u8 {
+    match tier {
+        Tier::None => 0,
+        Tier::One => 1,
+        Tier::Two => 2,
+        Tier::Three => 3,
     }
 }
 
@@ -68,7 +80,24 @@ impl Game {
         };
         match self {
             Game::AccountPrize => prizes(account_prize::odds(impls.numbers, impls.rules)),
-            Game::PrizePool => prizes(prize_pool::odds(impls.rules)),
+            // Every generated sequence, by tier: each position is a digit with probability 1/2,
+            // independently, in either version (prize_pool::odds); the label is its prize.
+            Game::PrizePool => [
+                (Tier::None, "none", 0.5),
+                (Tier::One, "one", 0.25),
+                (Tier::Two, "two", 0.125),
+                (Tier::Three, "three", 0.125),
+            ]
+            .into_iter()
+            .map(|(tier, key, probability)| {
+                let prize = prize_pool::prize(impls.rules, tier).filter(|p| p.amount_pence.0 > 0);
+                let label = prize.map_or_else(
+                    || "no prize".to_owned(),
+                    |p| format!("tier {} ({})", tier_number(tier), p.label),
+                );
+                line(key.to_owned(), &label, probability)
+            })
+            .collect(),
             // The first of six numbers in [0, 19]: 19; a multiple of 3 (0, 3, …, 18); 10 or more
             // otherwise (10, 11, 13, 14, 16, 17); the rest (1, 2, 4, 5, 7, 8).
             Game::SpyMission => [
@@ -129,8 +158,7 @@ mod tests {
     fn a_stored_draw_is_counted_under_its_outcomes_key() {
         let v2 = Impls { letters: Impl::V2, numbers: Impl::V2, rules: Impl::V2 };
         let keys = |game: Game| game.outcome_odds(v2).into_iter().map(|o| o.key).collect::<Vec<_>>();
-        assert!(keys(Game::PrizePool).contains(&outcome_key(Game::PrizePool, Some(0), None)), "v2's X");
-        assert!(keys(Game::PrizePool).contains(&outcome_key(Game::PrizePool, Some(9_999_900), None)));
+        assert_eq!(keys(Game::PrizePool), ["none", "one", "two", "three"], "generated sequences by tier");
         assert!(keys(Game::AccountPrize).contains(&outcome_key(Game::AccountPrize, None, None)));
         assert!(keys(Game::Attack).contains(&outcome_key(Game::Attack, None, Some("CRIT"))));
         assert!(keys(Game::SpyMission).contains(&outcome_key(Game::SpyMission, None, Some("Follow"))));

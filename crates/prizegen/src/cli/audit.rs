@@ -100,8 +100,13 @@ fn from_file(path: &str, args: &AuditVerifyArgs) -> Result<String, Stop> {
             hashes.push((chain.entries(), entry["hash"].as_str().unwrap_or_default().to_owned()));
         }
     }
+    // Pages saved from a live log may hold entries past the head read with them: the head must
+    // be one of the entries.
     if let Some(head) = head {
-        chain.ends_at(&head).map_err(altered)?;
+        let found = hashes.iter().find(|(seq, _)| Some(*seq) == head["seq"].as_u64());
+        if found.is_none_or(|(_, hash)| Some(hash.as_str()) != head["hash"].as_str()) {
+            chain.ends_at(&head).map_err(altered)?;
+        }
     }
     check_known(&hashes, args)?;
     let Some(draws_path) = &args.draws else {
@@ -123,7 +128,16 @@ fn from_file(path: &str, args: &AuditVerifyArgs) -> Result<String, Stop> {
     }
     let (mut draws, mut fair) = (0, 0);
     for reveal in &chain.reveals {
-        let mut seed_draws = by_seed.remove(&reveal.seed_hash).unwrap_or_default();
+        let mut seed_draws = match by_seed.remove(&reveal.seed_hash) {
+            Some(draws) => draws,
+            None if reveal.draws == 0 => Vec::new(),
+            None => {
+                return Err(Stop::Unreadable(format!(
+                    "{shown} holds no draws of seed {} (sealed in entry {}): give its export too",
+                    reveal.seed_hash, reveal.seq
+                )));
+            }
+        };
         seed_draws.sort_by_key(|d| d["fairness"]["nonce"].as_u64());
         let mut seed = SeedCheck::new(reveal, &chain);
         for draw in &seed_draws {
@@ -137,7 +151,7 @@ fn from_file(path: &str, args: &AuditVerifyArgs) -> Result<String, Stop> {
          from their seeds{}",
         chain.entries(),
         chain.reveals.len(),
-        unsealed(&chain),
+        unsealed(&chain)?,
     ))
 }
 
@@ -148,21 +162,7 @@ async fn from_url(base: &str, args: &AuditVerifyArgs) -> Result<String, Stop> {
     let client: HttpsClient = Client::builder(TokioExecutor::new()).build(connector);
     let mut chain = ChainCheck::default();
     let mut hashes = Vec::new();
-    let mut after = 0;
-    let head = loop {
-        let url = format!("{base}/api/v1/audit?after={after}&limit={PAGE}");
-        let page: Value = serde_json::from_slice(&get(&client, &url).await?)
-            .map_err(|e| Stop::Unreadable(format!("{url}: not JSON: {e}")))?;
-        let entries = page["entries"].as_array().cloned().unwrap_or_default();
-        for entry in &entries {
-            chain.entry(entry).map_err(altered)?;
-            hashes.push((chain.entries(), entry["hash"].as_str().unwrap_or_default().to_owned()));
-        }
-        match page["next_after"].as_u64() {
-            Some(next) if !entries.is_empty() => after = next,
-            _ => break page["head"].clone(),
-        }
-    };
+    let head = read_entries(&client, base, &mut chain, &mut hashes).await?;
     // Entries appended while reading are past the head read with the last page; the head must
     // be one of the entries read.
     let at_head = hashes.iter().position(|(seq, _)| Some(*seq) == head["seq"].as_u64());
@@ -173,27 +173,22 @@ async fn from_url(base: &str, args: &AuditVerifyArgs) -> Result<String, Stop> {
     }
     check_known(&hashes, args)?;
     let (mut draws, mut fair) = (0, 0);
-    for reveal in &chain.reveals {
-        let mut seed = SeedCheck::new(reveal, &chain);
-        let url = format!("{base}/api/v1/draws/export?seed_hash={}", reveal.seed_hash);
-        let mut response = request(&client, &url).await?;
-        let mut pending = Vec::new();
-        while let Some(frame) = response.frame().await {
-            let frame = frame.map_err(|e| Stop::Unreadable(format!("{url}: the transfer broke: {e}")))?;
-            let Ok(data) = frame.into_data() else { continue };
-            pending.extend_from_slice(&data);
-            while let Some(end) = pending.iter().position(|b| *b == b'\n') {
-                let line: Vec<u8> = pending.drain(..=end).collect();
-                let draw: Value = serde_json::from_slice(&line)
-                    .map_err(|e| Stop::Unreadable(format!("{url}: a line is not JSON: {e}")))?;
-                seed.draw(&draw).map_err(altered)?;
+    let mut checked = 0;
+    while checked < chain.reveals.len() {
+        let reveal = chain.reveals[checked].clone();
+        let outcome = match check_seed(&client, base, &reveal, &chain).await {
+            // A claim after the reveal that landed while this ran is in the export but past the
+            // entries read: read the entries appended since, and check the seed once more.
+            Err(Stop::Altered(_)) => {
+                read_entries(&client, base, &mut chain, &mut hashes).await?;
+                check_seed(&client, base, &reveal, &chain).await
             }
-        }
-        if !pending.iter().all(u8::is_ascii_whitespace) {
-            return Err(Stop::Unreadable(format!("{url}: the export ends mid-line")));
-        }
-        fair += seed.fair;
-        draws += seed.finish().map_err(altered)?;
+            other => other,
+        };
+        let (count, fair_here) = outcome?;
+        draws += count;
+        fair += fair_here;
+        checked += 1;
     }
     Ok(format!(
         "{} entries chain correctly up to head {}; {} revealed seeds' roots match their {draws} draws; {fair} draws \
@@ -201,17 +196,94 @@ async fn from_url(base: &str, args: &AuditVerifyArgs) -> Result<String, Stop> {
         chain.entries(),
         head["hash"].as_str().unwrap_or("?"),
         chain.reveals.len(),
-        unsealed(&chain),
+        unsealed(&chain)?,
     ))
 }
 
-/// The revealed seeds not sealed yet, said after the summary (sealing follows a reveal by
-/// moments; one still missing later is the front end's to make at its next start).
-fn unsealed(chain: &ChainCheck) -> String {
-    match chain.unsealed.len() {
-        0 => String::new(),
-        n => format!("; {n} revealed seeds not sealed yet: {}", chain.unsealed.join(", ")),
+/// Reads the entries after the last one `chain` holds, a page at a time, checking each; the
+/// head read with the last page.
+async fn read_entries(
+    client: &HttpsClient,
+    base: &str,
+    chain: &mut ChainCheck,
+    hashes: &mut Vec<(u64, String)>,
+) -> Result<Value, Stop> {
+    let mut after = chain.entries();
+    loop {
+        let url = format!("{base}/api/v1/audit?after={after}&limit={PAGE}");
+        let page: Value = serde_json::from_slice(&get(client, &url).await?)
+            .map_err(|e| Stop::Unreadable(format!("{url}: not JSON: {e}")))?;
+        let entries = page["entries"].as_array().cloned().unwrap_or_default();
+        for entry in &entries {
+            chain.entry(entry).map_err(altered)?;
+            hashes.push((chain.entries(), entry["hash"].as_str().unwrap_or_default().to_owned()));
+        }
+        match page["next_after"].as_u64() {
+            Some(next) if !entries.is_empty() => after = next,
+            _ => return Ok(page["head"].clone()),
+        }
     }
+}
+
+/// One sealed seed's export, streamed against its seal: its draws and those re-computed.
+async fn check_seed(
+    client: &HttpsClient,
+    base: &str,
+    reveal: &crate::audit_check::Reveal,
+    chain: &ChainCheck,
+) -> Result<(u64, u64), Stop> {
+    let mut seed = SeedCheck::new(reveal, chain);
+    let url = format!("{base}/api/v1/draws/export?seed_hash={}", reveal.seed_hash);
+    let mut response = match request(client, &url).await {
+        // A sealed seed the server no longer knows: its row, and with it its draws, are gone.
+        Err(Stop::Unreadable(why)) if why.ends_with("answered 404 Not Found") => {
+            return Err(Stop::Altered(format!(
+                "seed {} (sealed in entry {}) is gone: the export answers 404",
+                reveal.seed_hash, reveal.seq
+            )));
+        }
+        other => other?,
+    };
+    let mut pending = Vec::new();
+    while let Some(frame) = response.frame().await {
+        let frame = frame.map_err(|e| Stop::Unreadable(format!("{url}: the transfer broke: {e}")))?;
+        let Ok(data) = frame.into_data() else { continue };
+        pending.extend_from_slice(&data);
+        while let Some(end) = pending.iter().position(|b| *b == b'\n') {
+            let line: Vec<u8> = pending.drain(..=end).collect();
+            let draw: Value = serde_json::from_slice(&line)
+                .map_err(|e| Stop::Unreadable(format!("{url}: a line is not JSON: {e}")))?;
+            seed.draw(&draw).map_err(altered)?;
+        }
+    }
+    if !pending.iter().all(u8::is_ascii_whitespace) {
+        return Err(Stop::Unreadable(format!("{url}: the export ends mid-line")));
+    }
+    let fair = seed.fair;
+    Ok((seed.finish().map_err(altered)?, fair))
+}
+
+/// How long a revealed seed may go unsealed before that counts as the record being withheld.
+const SEAL_WITHIN_MS: i64 = 10 * 60 * 1000;
+
+/// The revealed seeds not sealed yet, said after the summary (sealing follows a reveal by
+/// moments); one revealed longer than [`SEAL_WITHIN_MS`] ago without a seal is an alteration:
+/// the record of its draws is being withheld.
+fn unsealed(chain: &ChainCheck) -> Result<String, Stop> {
+    let now = crate::store::now_ms();
+    if let Some((seed, seq, at)) = chain.unsealed.iter().find(|(_, _, at)| now - at > SEAL_WITHIN_MS) {
+        let minutes = (now - at) / 60_000;
+        return Err(Stop::Altered(format!(
+            "seed {seed} was revealed {minutes} minutes ago (entry {seq}) and its draws were never sealed"
+        )));
+    }
+    Ok(match chain.unsealed.len() {
+        0 => String::new(),
+        n => {
+            let seeds: Vec<&str> = chain.unsealed.iter().map(|(seed, _, _)| seed.as_str()).collect();
+            format!("; {n} revealed seeds not sealed yet: {}", seeds.join(", "))
+        }
+    })
 }
 
 /// A GET whose answer must be 200.

@@ -69,6 +69,10 @@ pub enum ProofError {
         "the draw was claimed after its seed's reveal, so it is not in the seed's tree; audit entry {0} records its leaf"
     )]
     ClaimedAfterReveal(u64),
+    /// The draw is under a sealed seed but not among the draws its seal recorded: it was added
+    /// (or its nonce changed) after the seal.
+    #[error("the draw is not among the draws the seal of its seed {0} recorded")]
+    NotInSealedTree(String),
     /// This replica is still reading the seed's draws into chunks (a first proof of a seed with
     /// very many draws).
     #[error("the draws of seed {0} are being indexed for proofs; ask again in a few seconds")]
@@ -132,12 +136,34 @@ type KeptSeeds = Vec<(String, Arc<Chunks>)>;
 pub struct Trees {
     seeds: Arc<Mutex<KeptSeeds>>,
     indexing: Arc<tokio::sync::Mutex<()>>,
+    /// Seeds being sealed on request (see [`Trees::seal_in_background`]).
+    sealing: Arc<Mutex<HashSet<String>>>,
 }
 
 impl Trees {
     fn cached(&self, seed_hash: &str) -> Option<Arc<Chunks>> {
         let seeds = self.seeds.lock().unwrap_or_else(|p| p.into_inner());
         seeds.iter().find(|(hash, _)| hash == seed_hash).map(|(_, chunks)| chunks.clone())
+    }
+
+    /// Seals a seed on a task of its own, unless a seal of it is running already.
+    fn seal_in_background(&self, store: &Store, seed_hash: &str) {
+        {
+            let mut sealing = self.sealing.lock().unwrap_or_else(|p| p.into_inner());
+            if !sealing.insert(seed_hash.to_owned()) {
+                return;
+            }
+        }
+        let (trees, store, seed) = (self.clone(), store.clone(), seed_hash.to_owned());
+        tokio::spawn(async move {
+            match seal(&store, &seed).await {
+                Ok((chunks, _)) => trees.keep(&seed, chunks),
+                Err(error) => {
+                    tracing::error!(%seed, %error, "sealing a revealed seed failed; a later proof asks again")
+                }
+            }
+            trees.sealing.lock().unwrap_or_else(|p| p.into_inner()).remove(&seed);
+        });
     }
 
     /// Keeps a seed's chunks, dropping the longest-kept beyond [`KEPT_SEEDS`].
@@ -205,9 +231,16 @@ pub async fn seal_unsealed(store: &Store) -> Result<(), StoreError> {
         store.audit_of_kind("seed.sealed").await?.into_iter().map(|entry| entry.subject).collect();
     for revealed in store.audit_of_kind("seed.revealed").await? {
         if !sealed.contains(&revealed.subject) {
-            let (chunks, _) = seal(store, &revealed.subject).await?;
-            let root = hex::encode(chunks.root());
-            tracing::info!(seed = %revealed.subject, draws = chunks.size, %root, "sealed a revealed seed left unsealed");
+            // One seed failing does not keep the others unsealed.
+            match seal(store, &revealed.subject).await {
+                Ok((chunks, _)) => {
+                    let root = hex::encode(chunks.root());
+                    tracing::info!(seed = %revealed.subject, draws = chunks.size, %root, "sealed a revealed seed left unsealed");
+                }
+                Err(error) => {
+                    tracing::error!(seed = %revealed.subject, %error, "sealing a revealed seed failed")
+                }
+            }
         }
     }
     Ok(())
@@ -260,17 +293,30 @@ pub async fn proof(store: &Store, trees: &Trees, id: &str) -> Result<Proof, Proo
         None if store.audit_about("seed.revealed", &draw.seed_hash).await?.is_empty() => {
             return Err(ProofError::NoRoot(draw.seed_hash));
         }
-        None => return Err(ProofError::NotSealedYet(draw.seed_hash)),
+        None => {
+            // Sealing follows a reveal by moments; if it failed, ask for it again (one at a time).
+            trees.seal_in_background(store, &draw.seed_hash);
+            return Err(ProofError::NotSealedYet(draw.seed_hash));
+        }
     };
     let chunks = chunks_of(store, trees, &draw.seed_hash).await?;
-    // The draw's chunk: the last that starts at or before its nonce. Its leaves are read afresh.
+    // The draw's chunk: the last that starts at or before its nonce. Its leaves are read afresh,
+    // and the claims after the reveal again after them: one landing in between moved the chunk.
     let chunk = chunks.starts.partition_point(|start| *start <= draw.nonce).saturating_sub(1);
-    let after = chunks.starts.get(chunk).and_then(|start| start.checked_sub(1));
-    let limit = u32::try_from(CHUNK + late.len()).unwrap_or(u32::MAX);
-    let page = store.draws_of_seed(&draw.seed_hash, after, limit).await?;
+    let after = chunks.starts.get(chunk).filter(|_| chunk > 0).and_then(|start| start.checked_sub(1));
+    let mut late = late;
+    let page = loop {
+        let limit = u32::try_from(CHUNK + late.len()).unwrap_or(u32::MAX);
+        let page = store.draws_of_seed(&draw.seed_hash, after, limit).await?;
+        let now = late_claims(store, &draw.seed_hash).await?;
+        if now.len() == late.len() {
+            break page;
+        }
+        late = now;
+    };
     let members: Vec<&StoredDraw> = page.iter().filter(|d| !late.contains_key(&d.id)).take(CHUNK).collect();
     let Some(index) = members.iter().position(|d| d.id == draw.id) else {
-        return Err(StoreError::unexpected("a revealed draw is not in its seed's chunk").into());
+        return Err(ProofError::NotInSealedTree(draw.seed_hash));
     };
     let leaves: Vec<Hash> = members.iter().map(|d| draw_leaf_hash(d)).collect();
     let path = chunked_path(&leaves, index, &chunks.roots, chunk);

@@ -128,7 +128,7 @@ pub fn game_stats(game: Game, counts: &[OutcomeCount]) -> GameStats {
             services.map(|s| s.as_ref().and_then(|i| i.generator_impl()).unwrap_or_default());
         let key = outcome_key(game, count.pence, count.field.as_deref());
         let (group_uses, outcomes) = by_impls.entry(Impls { letters, numbers, rules }).or_default();
-        *group_uses = uses;
+        *group_uses = [0, 1, 2].map(|i| group_uses[i] || uses[i]);
         *outcomes.entry(key).or_default() += count.count;
     }
     let mut groups: Vec<GroupStats> = by_impls

@@ -11,9 +11,10 @@ use prizegen_domain::games::outcomes::outcome_field;
 pub struct OutcomeCount {
     /// Who served them (instances included; group by the implementations to merge).
     pub served_by: ServedBy,
-    /// The drawn prize, before any downgrade by the budget (account-prize, prize-pool).
+    /// The drawn prize, before any downgrade by the budget (account-prize).
     pub pence: Option<u64>,
-    /// The result field that holds the outcome (the other games).
+    /// The result field that holds the outcome (spy-mission, attack, character), or a generated
+    /// sequence's tier (prize-pool).
     pub field: Option<String>,
     /// How many draws.
     pub count: u64,
@@ -39,6 +40,25 @@ pub(super) fn outcome_counts_sql(
     format!(
         "SELECT d.served_by AS served_by, {pence} AS pence, {field} AS field, COUNT(*) AS n
          FROM draws d{campaign} WHERE d.game = ? GROUP BY {group}"
+    )
+}
+
+/// The count of generated prize-pool sequences by who generated them and their tier (positions
+/// 0, 2 and 7, SPEC §3.2), claimed or not: a player sees the sequence before claiming it and
+/// may leave a losing one unclaimed, so the claims alone are not a fair sample of the draws.
+/// Arguments: the campaign's slug (with `by_campaign`).
+pub(super) fn sequence_tiers_sql(by_campaign: bool) -> String {
+    let digit = |at: u32| format!("substr(s.sequence, {at}, 1) BETWEEN '0' AND '9'");
+    let tier = format!(
+        "CASE WHEN NOT ({}) THEN 'none' WHEN NOT ({}) THEN 'one' WHEN NOT ({}) THEN 'two' ELSE 'three' END",
+        digit(1),
+        digit(3),
+        digit(8)
+    );
+    let campaign = if by_campaign { " JOIN campaigns c ON c.id = s.campaign_id AND c.slug = ?" } else { "" };
+    format!(
+        "SELECT s.served_by AS served_by, NULL AS pence, {tier} AS field, COUNT(*) AS n
+         FROM sequences s{campaign} GROUP BY s.served_by, {tier}"
     )
 }
 

@@ -413,3 +413,24 @@ async fn a_bad_page_of_the_log_is_named() {
     assert_eq!(far["entries"], json!([]), "nothing after the end");
     assert!(far["head"]["seq"].as_u64().unwrap() > 0);
 }
+
+#[tokio::test]
+async fn a_deleted_claim_made_after_the_reveal_is_named() {
+    let Some(app) = TestApp::spawn().await else { return };
+    app.draw().await;
+    let sequences = format!("{}/api/v1/prize-pool/sequences", app.url);
+    let generated: Value =
+        app.http.post(&sequences).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    rotate(&app).await;
+    let claim =
+        app.http.post(format!("{sequences}/{}/claim", generated["sequence"].as_str().unwrap())).send();
+    let claimed: Value = claim.await.unwrap().json().await.unwrap();
+    let (status, printed) = audit_verify(&app.url).await;
+    assert_eq!(status, 0, "{printed}");
+    let id = claimed["id"].as_str().unwrap();
+    assert_eq!(tamper(&app.database, &format!("DELETE FROM draws WHERE id = '{id}'")).await, 1);
+    let (status, printed) = audit_verify(&app.url).await;
+    assert_eq!(status, 1, "{printed}");
+    assert!(printed.contains("of the claims recorded after its reveal, 0 are among its draws"), "{printed}");
+    assert!(printed.contains(id), "names the draw: {printed}");
+}

@@ -13,7 +13,10 @@ fn key_of(draw: &Value) -> String {
     let prize = draw.get("downgraded_from").unwrap_or(&draw["prize"]);
     let pence = prize["amount_pence"].as_u64().filter(|p| *p > 0);
     match draw["game"].as_str().unwrap() {
-        "account-prize" | "prize-pool" => pence.map_or("none".to_owned(), |p| p.to_string()),
+        "account-prize" => pence.map_or("none".to_owned(), |p| p.to_string()),
+        "prize-pool" => {
+            ["none", "one", "two", "three"][draw["result"]["tier"].as_u64().unwrap() as usize].to_owned()
+        }
         "attack" => draw["result"]["outcome"].as_str().unwrap().to_lowercase(),
         "spy-mission" => draw["result"]["task"].as_str().unwrap().to_owned(),
         _ => draw["result"]["background"].as_str().unwrap().to_owned(),
@@ -85,6 +88,28 @@ async fn each_draw_is_counted_once_under_its_versions_and_its_outcome() {
     for _ in 0..6 {
         by_game.entry("prize-pool").or_default().push(generate_and_claim(&app).await);
     }
+    // A sequence generated and never claimed counts too (players may leave losers unclaimed).
+    let unclaimed: Value = app
+        .http
+        .post(format!("{}/api/v1/prize-pool/sequences", app.url))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let digit = |i: usize| unclaimed["sequence"].as_str().unwrap().as_bytes()[i].is_ascii_digit();
+    let tier = if !digit(0) {
+        0
+    } else if !digit(2) {
+        1
+    } else if !digit(7) {
+        2
+    } else {
+        3
+    };
+    by_game.entry("prize-pool").or_default().push(json!({"game": "prize-pool", "result": {"tier": tier}}));
     // Another campaign's attacks, and attacks by v2 services.
     let mut gig = json!({"slug": "stat-gig", "name": "Stat Band", "venue": "Hall", "date": "2026-08-01", "game": "attack"});
     assert_eq!(create_campaign(&app, gig.take()).await.status(), 201);

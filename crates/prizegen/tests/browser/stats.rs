@@ -53,7 +53,7 @@ async fn page_matches(browser: &Browser, api: &Value) -> usize {
             let section = format!("section#game-{slug} section.stats-group[data-impls='{versions}']");
             let heading = browser.text(&format!("{section} h3")).await;
             let draws = group["draws"].as_u64().unwrap();
-            let noun = if slug == "prize-pool" { "claim" } else { "draw" };
+            let noun = if slug == "prize-pool" { "generated sequence" } else { "draw" };
             assert!(heading.ends_with(&format!("· {draws} {noun}s")), "{slug} {versions}: {heading}");
             assert_eq!(heading.split(" · ").count(), versions.split(',').count() + 1, "{heading}");
             let outcomes = group["outcomes"].as_array().unwrap();

@@ -172,7 +172,8 @@ pub struct ProofBody {
             audit log began (`root_not_recorded`).", body = ErrorResponse),
         (status = 409, description = "Its seed is not revealed yet (`seed_not_revealed`), was revealed moments ago \
             and its draws are being sealed (`seed_not_sealed_yet`, with `Retry-After`), or it was claimed after the \
-            reveal and has its own audit entry instead (`claimed_after_reveal`).", body = ErrorResponse),
+            reveal and has its own audit entry instead (`claimed_after_reveal`), or it is not among the draws its \
+            seed's seal recorded: added or changed since (`not_in_sealed_tree`).", body = ErrorResponse),
         (status = 503, description = "This replica is still indexing the seed's draws for proofs (a first proof of \
             a seed with very many draws), with `Retry-After`.", body = ErrorResponse),
     ),
@@ -205,6 +206,7 @@ impl From<ProofError> for ApiError {
             ProofError::UnknownDraw(_) => ApiError::not_found("draw_not_found", message),
             ProofError::NoRoot(_) => ApiError::not_found("root_not_recorded", message),
             ProofError::NotRevealed(_) => ApiError::conflict("seed_not_revealed", message),
+            ProofError::NotInSealedTree(_) => ApiError::conflict("not_in_sealed_tree", message),
             ProofError::Indexing(_) => ApiError::unavailable("database", message).retry_after(5),
             ProofError::NotSealedYet(_) => ApiError::conflict("seed_not_sealed_yet", message).retry_after(1),
             ProofError::ClaimedAfterReveal(_) => ApiError::conflict("claimed_after_reveal", message),

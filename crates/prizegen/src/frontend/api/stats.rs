@@ -81,7 +81,7 @@ pub struct FitBody {
 pub struct GroupBody {
     /// The versions.
     impls: ImplsBody,
-    /// How many draws (claims, for prize-pool).
+    /// How many draws (for prize-pool: generated sequences, claimed or not).
     draws: u64,
     /// Each published outcome.
     outcomes: Vec<OutcomeBody>,

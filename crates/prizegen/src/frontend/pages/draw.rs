@@ -133,6 +133,10 @@ async fn record(front: &Frontend, id: &str) -> RecordView {
         Err(ProofError::NoRoot(_)) => {
             without("Its seed was revealed before the audit log began, so no root was recorded for it.", None)
         }
+        Err(ProofError::NotInSealedTree(_)) => without(
+            "This draw is not among the draws its seed's seal recorded: it was added or changed after the seal.",
+            None,
+        ),
         Err(ProofError::Indexing(_)) => {
             without("Its seed's draws are being indexed for proofs; reload the page in a few seconds.", None)
         }

@@ -190,11 +190,20 @@ fn run_batch(conn: &Connection, batch: &mut [Box<dyn WriteJob>]) -> Result<(), S
             return Err("the transaction was aborted by an earlier error in its batch".into());
         }
     }
-    conn.execute_batch("COMMIT").map_err(|e| {
+    let started = std::time::Instant::now();
+    let committed = conn.execute_batch("COMMIT").map_err(|e| {
         let _ = conn.execute_batch("ROLLBACK");
         e.to_string()
-    })
+    });
+    let took = started.elapsed();
+    if took >= SLOW_COMMIT {
+        tracing::debug!(ms = took.as_secs_f64() * 1000.0, jobs = batch.len(), "slow commit");
+    }
+    committed
 }
+
+/// A commit this slow is logged (at debug level), with the jobs it carried.
+const SLOW_COMMIT: Duration = Duration::from_millis(5);
 
 #[cfg(test)]
 mod tests {

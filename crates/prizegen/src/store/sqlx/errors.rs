@@ -54,8 +54,10 @@ pub(super) fn settle<T: Answer>(failure: sqlx::Error) -> Result<T, StoreError> {
 pub(super) fn error(error: sqlx::Error) -> StoreError {
     use sqlx::Error::*;
     if let Database(e) = &error {
-        // Deadlock victims and serialization failures (PostgreSQL 40P01/40001, MySQL 1213).
-        if matches!(e.code().as_deref(), Some("40P01" | "40001" | "1213")) {
+        // Deadlock victims and serialization failures (PostgreSQL 40P01/40001, MySQL 1213), and
+        // MariaDB's "record has changed since last read" (1020, with innodb_snapshot_isolation,
+        // the default from 11.6): the transaction is rolled back and may run again.
+        if matches!(e.code().as_deref(), Some("40P01" | "40001" | "1213" | "1020")) {
             return StoreError::Contended(error.into());
         }
     }

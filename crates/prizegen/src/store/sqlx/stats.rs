@@ -1,7 +1,7 @@
 //! Outcome counts on the servers: each reads the result's outcome field its own way.
 
 use super::{Dialect, SqlxStore};
-use crate::store::stats::outcome_counts_sql;
+use crate::store::stats::{outcome_counts_sql, sequence_tiers_sql};
 use crate::store::{OutcomeCount, StoreError};
 use prizegen_domain::games::Game;
 
@@ -12,6 +12,10 @@ impl SqlxStore {
         game: Game,
         campaign: Option<String>,
     ) -> Result<Vec<OutcomeCount>, StoreError> {
+        if game == Game::PrizePool {
+            let args: Vec<_> = campaign.iter().map(|c| c.as_str().into()).collect();
+            return self.all(&sequence_tiers_sql(campaign.is_some()), &args).await;
+        }
         let dialect = self.dialect;
         let sql = outcome_counts_sql(game, campaign.is_some(), |column, key| match dialect {
             Dialect::Postgres => format!("({column}::json ->> '{key}')"),

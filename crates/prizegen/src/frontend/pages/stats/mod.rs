@@ -149,7 +149,7 @@ impl GroupView {
             .iter()
             .map(|o| Counted { label: &o.label, observed: o.observed, expected: o.expected })
             .collect();
-        let noun = if game == Game::PrizePool { "claim" } else { "draw" };
+        let noun = if game == Game::PrizePool { "generated sequence" } else { "draw" };
         Self {
             id: format!("{}-{}", game.slug(), impls.replace(['=', ','], "-")),
             heading: if heading.is_empty() { "no services".to_owned() } else { heading },
