@@ -144,7 +144,8 @@ pub struct ProofBody {
     leaf_hash: String,
     /// The draw's place among the seed's draws by nonce, from 0.
     leaf_index: u64,
-    /// The number of draws under the seed, as stored now.
+    /// The number of draws under the seed, as this replica indexed them (at the seal, or at its
+    /// first proof of the seed); the draw's own chunk is read afresh.
     tree_size: u64,
     /// Sibling hashes from the leaf up (RFC 9162 §2.1.3).
     path: Vec<String>,
