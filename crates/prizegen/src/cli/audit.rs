@@ -234,16 +234,15 @@ async fn check_seed(
 ) -> Result<(u64, u64), Stop> {
     let mut seed = SeedCheck::new(reveal, chain);
     let url = format!("{base}/api/v1/draws/export?seed_hash={}", reveal.seed_hash);
-    let mut response = match request(client, &url).await {
-        // A sealed seed the server no longer knows: its row, and with it its draws, are gone.
-        Err(Stop::Unreadable(why)) if why.ends_with("answered 404 Not Found") => {
-            return Err(Stop::Altered(format!(
-                "seed {} (sealed in entry {}) is gone: the export answers 404",
-                reveal.seed_hash, reveal.seq
-            )));
-        }
-        other => other?,
-    };
+    let mut response = answer(client, &url).await?;
+    // A sealed seed the server no longer knows: its row, and with it its draws, are gone.
+    if response.status() == http::StatusCode::NOT_FOUND {
+        return Err(Stop::Altered(format!(
+            "seed {} (sealed in entry {}) is gone: the export answers 404",
+            reveal.seed_hash, reveal.seq
+        )));
+    }
+    ok(&response, &url)?;
     let mut pending = Vec::new();
     while let Some(frame) = response.frame().await {
         let frame = frame.map_err(|e| Stop::Unreadable(format!("{url}: the transfer broke: {e}")))?;
@@ -288,21 +287,32 @@ fn unsealed(chain: &ChainCheck) -> Result<String, Stop> {
 
 /// A GET whose answer must be 200.
 async fn request(client: &HttpsClient, url: &str) -> Result<hyper::Response<hyper::body::Incoming>, Stop> {
+    let response = answer(client, url).await?;
+    ok(&response, url)?;
+    Ok(response)
+}
+
+/// A GET's answer, whatever its status.
+async fn answer(client: &HttpsClient, url: &str) -> Result<hyper::Response<hyper::body::Incoming>, Stop> {
     let uri: http::Uri = url.parse().map_err(|e| Stop::Unreadable(format!("{url}: not a URL: {e}")))?;
     let request = http::Request::get(uri)
         .header(http::header::USER_AGENT, "prizegen-audit-verify")
         .body(Empty::new())
         .map_err(|e| Stop::Unreadable(e.to_string()))?;
-    let response = tokio::time::timeout(TIMEOUT, client.request(request))
+    tokio::time::timeout(TIMEOUT, client.request(request))
         .await
         .map_err(|_| Stop::Unreadable(format!("{url}: no answer within {TIMEOUT:?}")))?
         .map_err(|e| {
             Stop::Unreadable(format!("{url}: unreachable: {}", crate::server::error::ErrorChain(&e)))
-        })?;
-    if response.status() != http::StatusCode::OK {
-        return Err(Stop::Unreadable(format!("{url}: answered {}", response.status())));
+        })
+}
+
+/// Whether an answer is the 200 that was asked for.
+fn ok(response: &hyper::Response<hyper::body::Incoming>, url: &str) -> Result<(), Stop> {
+    match response.status() {
+        http::StatusCode::OK => Ok(()),
+        status => Err(Stop::Unreadable(format!("{url}: answered {status}"))),
     }
-    Ok(response)
 }
 
 /// A GET's whole body.

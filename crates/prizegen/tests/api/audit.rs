@@ -82,15 +82,10 @@ async fn each_action_is_chained_and_the_whole_record_verifies() {
         assert_eq!(made.status(), 201);
         drawn.push(made.json::<Value>().await.unwrap());
     }
-    let sequences = format!("{}/api/v1/prize-pool/sequences", app.url);
-    let sequence: Value =
-        app.http.post(&sequences).json(&json!({})).send().await.unwrap().json().await.unwrap();
-    let sequence = sequence["sequence"].as_str().unwrap().to_owned();
+    let sequence = app.generate_sequence().await;
     let seed = drawn[0]["fairness"]["seed_hash"].as_str().unwrap().to_owned();
     rotate(&app).await;
-    let claim = app.http.post(format!("{sequences}/{sequence}/claim")).send().await.unwrap();
-    assert_eq!(claim.status(), 200);
-    let claimed: Value = claim.json().await.unwrap();
+    let claimed = app.claim_sequence(&sequence).await;
 
     let all = entries(&app).await;
     let recent = kinds(&all[first.len()..]);
@@ -418,13 +413,9 @@ async fn a_bad_page_of_the_log_is_named() {
 async fn a_deleted_claim_made_after_the_reveal_is_named() {
     let Some(app) = TestApp::spawn().await else { return };
     app.draw().await;
-    let sequences = format!("{}/api/v1/prize-pool/sequences", app.url);
-    let generated: Value =
-        app.http.post(&sequences).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    let sequence = app.generate_sequence().await;
     rotate(&app).await;
-    let claim =
-        app.http.post(format!("{sequences}/{}/claim", generated["sequence"].as_str().unwrap())).send();
-    let claimed: Value = claim.await.unwrap().json().await.unwrap();
+    let claimed = app.claim_sequence(&sequence).await;
     let (status, printed) = audit_verify(&app.url).await;
     assert_eq!(status, 0, "{printed}");
     let id = claimed["id"].as_str().unwrap();
@@ -433,4 +424,20 @@ async fn a_deleted_claim_made_after_the_reveal_is_named() {
     assert_eq!(status, 1, "{printed}");
     assert!(printed.contains("of the claims recorded after its reveal, 0 are among its draws"), "{printed}");
     assert!(printed.contains(id), "names the draw: {printed}");
+}
+
+#[tokio::test]
+async fn a_sealed_seed_removed_with_its_draws_is_named() {
+    let Some(app) = TestApp::spawn().await else { return };
+    let seed = revealed_draws(&app).await[0]["fairness"]["seed_hash"].as_str().unwrap().to_owned();
+    let of_seed = format!("(SELECT id FROM server_seeds WHERE seed_hash = '{seed}')");
+    assert_eq!(tamper(&app.database, &format!("DELETE FROM draws WHERE seed_id = {of_seed}")).await, 5);
+    assert_eq!(
+        tamper(&app.database, &format!("DELETE FROM server_seeds WHERE seed_hash = '{seed}'")).await,
+        1
+    );
+    let (status, printed) = audit_verify(&app.url).await;
+    assert_eq!(status, 1, "{printed}");
+    assert!(printed.contains(&format!("ALTERED: seed {seed} (sealed in entry")), "{printed}");
+    assert!(printed.contains("is gone: the export answers 404"), "{printed}");
 }

@@ -23,16 +23,6 @@ fn key_of(draw: &Value) -> String {
     }
 }
 
-/// A prize-pool sequence generated and claimed: its claim's draw.
-async fn generate_and_claim(app: &TestApp) -> Value {
-    let url = format!("{}/api/v1/prize-pool/sequences", app.url);
-    let generated: Value = app.http.post(&url).json(&json!({})).send().await.unwrap().json().await.unwrap();
-    let claim = app.http.post(format!("{url}/{}/claim", generated["sequence"].as_str().unwrap())).send();
-    let claim = claim.await.unwrap();
-    assert_eq!(claim.status(), 200);
-    claim.json().await.unwrap()
-}
-
 async fn made(app: &TestApp, body: Value) -> Value {
     let response = app.post_draw(body).await;
     assert_eq!(response.status(), 201);
@@ -86,20 +76,12 @@ async fn each_draw_is_counted_once_under_its_versions_and_its_outcome() {
             .push(made(&app, json!({"game": "character", "input": input})).await);
     }
     for _ in 0..6 {
-        by_game.entry("prize-pool").or_default().push(generate_and_claim(&app).await);
+        let sequence = app.generate_sequence().await;
+        by_game.entry("prize-pool").or_default().push(app.claim_sequence(&sequence).await);
     }
     // A sequence generated and never claimed counts too (players may leave losers unclaimed).
-    let unclaimed: Value = app
-        .http
-        .post(format!("{}/api/v1/prize-pool/sequences", app.url))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let digit = |i: usize| unclaimed["sequence"].as_str().unwrap().as_bytes()[i].is_ascii_digit();
+    let unclaimed = app.generate_sequence().await;
+    let digit = |i: usize| unclaimed.as_bytes()[i].is_ascii_digit();
     let tier = if !digit(0) {
         0
     } else if !digit(2) {

@@ -248,6 +248,23 @@ impl TestApp {
         response.json().await.expect("a JSON draw")
     }
 
+    /// A prize-pool sequence that must be generated; returns its text.
+    pub async fn generate_sequence(&self) -> String {
+        let response = self.http.post(format!("{}/api/v1/prize-pool/sequences", self.url)).json(&json!({}));
+        let response = response.send().await.expect("the front end answers");
+        assert_eq!(response.status(), 201, "a sequence is generated");
+        let generated: Value = response.json().await.expect("a JSON sequence");
+        generated["sequence"].as_str().expect("its text").to_owned()
+    }
+
+    /// Claims a prize-pool sequence, which must succeed; returns the claim's draw.
+    pub async fn claim_sequence(&self, sequence: &str) -> Value {
+        let url = format!("{}/api/v1/prize-pool/sequences/{sequence}/claim", self.url);
+        let response = self.http.post(url).send().await.expect("the front end answers");
+        assert_eq!(response.status(), 200, "the sequence is claimed");
+        response.json().await.expect("a JSON draw")
+    }
+
     /// `GET` a front-end path.
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.http.get(format!("{}{path}", self.url)).send().await.expect("the front end answers")

@@ -11,8 +11,21 @@ use crate::store::campaigns::{
 use crate::store::now_ms;
 use crate::store::rows::{FromRow, StoredRow};
 use crate::store::{Actor, Campaign, CampaignFields, CampaignWrite, StoreError};
+use sqlx::AnyConnection;
 
 impl SqlxStore {
+    /// A campaign and its id, its row locked until the transaction ends: no draw can be added
+    /// to it meanwhile (their foreign-key check waits).
+    async fn locked(
+        &self,
+        conn: &mut AnyConnection,
+        slug: &str,
+    ) -> Result<Option<(i64, Campaign)>, StoreError> {
+        let locked = format!("{CAMPAIGN_BY_SLUG} FOR UPDATE");
+        let row = self.query(&locked, &[slug.into()]).fetch_optional(&mut *conn).await.map_err(error)?;
+        row.map(|row| Ok((row.int("id")?, Campaign::from_row(&row)?))).transpose()
+    }
+
     /// A campaign by slug.
     pub async fn campaign(&self, slug: &str) -> Result<Option<Campaign>, StoreError> {
         self.one(CAMPAIGN_BY_SLUG, &[slug.into()]).await
@@ -57,12 +70,9 @@ impl SqlxStore {
         self.retrying(|| {
             self.timed(async {
                 let mut tx = self.pool.begin().await.map_err(error)?;
-                // Locked: no draw can be added to it (their foreign-key check waits) until this ends.
-                let locked = format!("{CAMPAIGN_BY_SLUG} FOR UPDATE");
-                let row =
-                    self.query(&locked, &[slug.into()]).fetch_optional(&mut *tx).await.map_err(error)?;
-                let Some(row) = row else { return Ok(CampaignWrite::NotFound) };
-                let (id, before) = (row.int("id")?, Campaign::from_row(&row)?);
+                let Some((id, before)) = self.locked(&mut tx, slug).await? else {
+                    return Ok(CampaignWrite::NotFound);
+                };
                 match check_update(&before, &fields) {
                     UpdateCheck::Refused(answer) => return Ok(answer),
                     UpdateCheck::AllowedIfUnused => {
@@ -91,11 +101,9 @@ impl SqlxStore {
         self.retrying(|| {
             self.timed(async {
                 let mut tx = self.pool.begin().await.map_err(error)?;
-                let locked = format!("{CAMPAIGN_BY_SLUG} FOR UPDATE");
-                let row =
-                    self.query(&locked, &[slug.into()]).fetch_optional(&mut *tx).await.map_err(error)?;
-                let Some(row) = row else { return Ok(CampaignWrite::NotFound) };
-                let before = Campaign::from_row(&row)?;
+                let Some((_, before)) = self.locked(&mut tx, slug).await? else {
+                    return Ok(CampaignWrite::NotFound);
+                };
                 if let Err(failure) = self.query(DELETE_CAMPAIGN, &[slug.into()]).execute(&mut *tx).await {
                     return settle(failure);
                 }
