@@ -130,7 +130,14 @@ impl TestApp {
             let app = app::generator(service, imp, None).expect("a generator app");
             generators.push((service, start(app, listener, options.serve).await));
         }
-        let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().expect("a client");
+        // The servers close a keep-alive connection idle for 10 s (their header read timeout);
+        // the client lets its idle ones go sooner, so it never sends on one being closed (a test
+        // that waits for the next minute saw `IncompleteMessage` from that race).
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .pool_idle_timeout(Duration::from_secs(5))
+            .build()
+            .expect("a client");
         let mut test_app = Self {
             dir,
             database,
