@@ -41,13 +41,19 @@ impl App {
     }
 }
 
-/// Services 2–4.
-pub fn generator(service: Service, imp: Impl, instance: Option<String>) -> anyhow::Result<App> {
+/// Services 2–4; `batch_route` false serves the contract as instances from before the batch
+/// route did (for interoperability tests).
+pub fn generator(
+    service: Service,
+    imp: Impl,
+    instance: Option<String>,
+    batch_route: bool,
+) -> anyhow::Result<App> {
     let identity = Arc::new(Identity::new(service.as_str(), imp.as_str(), instance)?);
     let routes = match service {
-        Service::Letters => crate::letters::routes(imp),
-        Service::Numbers => crate::numbers::routes(imp),
-        Service::Rules => crate::rules::routes(imp),
+        Service::Letters => crate::letters::routes(imp, batch_route),
+        Service::Numbers => crate::numbers::routes(imp, batch_route),
+        Service::Rules => crate::rules::routes(imp, batch_route),
     };
     let metrics = Arc::new(Metrics::new(|_| {}));
     let lifecycle = Arc::new(Lifecycle::default());

@@ -241,6 +241,13 @@ impl Cluster {
             .env("PRIZEGEN_LOG", "info")
             .env("PRIZEGEN_ADMIN_TOKEN", &self.token)
             .env("PRIZEGEN_DATABASE_URL", self.postgres.as_ref().unwrap().url());
+        // Generation 1 is the release before batching: front ends send every call alone and
+        // letters, numbers and rules have no batch route. Generation 2 batches. So the update
+        // runs old front ends against a mix of old and new services, then a mix of old and new
+        // front ends against new services.
+        if generation == 1 {
+            command.env("PRIZEGEN_BATCH_MAX", "1").env("PRIZEGEN_BATCH_ROUTE", "off");
+        }
         if service == "frontend" {
             let lb = self.addr("lb").to_owned();
             // The edge says which client it serves, and over which scheme.

@@ -182,6 +182,28 @@ impl DatabaseArgs {
     }
 }
 
+/// How the front end batches its calls to services 2–4 (`docs/contract.md`).
+#[derive(Args, Debug, Clone)]
+pub struct BatchArgs {
+    /// The most calls sent to one service in one request; 1 sends every call alone (as front
+    /// ends before batching did).
+    #[arg(long, env = "PRIZEGEN_BATCH_MAX", default_value_t = crate::frontend::batch::Config::default().max_items,
+          value_parser = clap::value_parser!(u16).range(1..=crate::contract::batch::MAX_ITEMS as i64))]
+    pub batch_max: u16,
+    /// The most batches in flight to one service at once; calls queue meanwhile and go
+    /// together in the next batch.
+    #[arg(long, env = "PRIZEGEN_BATCH_IN_FLIGHT", default_value_t = crate::frontend::batch::Config::default().in_flight,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub batch_in_flight: u16,
+}
+
+impl BatchArgs {
+    /// The front end's batching configuration.
+    pub fn config(&self) -> crate::frontend::batch::Config {
+        crate::frontend::batch::Config { max_items: self.batch_max, in_flight: self.batch_in_flight }
+    }
+}
+
 /// How a service shuts down.
 #[derive(Args, Debug, Clone)]
 pub struct LifecycleArgs {
@@ -213,6 +235,8 @@ pub struct UpArgs {
     /// Deadline of each call between services.
     #[arg(long, env = "PRIZEGEN_CALL_TIMEOUT", value_parser = parse_duration, default_value = "2s")]
     pub call_timeout: Duration,
+    #[command(flatten)]
+    pub batch: BatchArgs,
     /// Proxies whose `X-Forwarded-For`/`-Proto` are believed (the edge: nginx, an ingress
     /// controller): comma-separated addresses or CIDR blocks. None by default.
     #[arg(long, env = "PRIZEGEN_TRUSTED_PROXIES", default_value = "")]
@@ -243,6 +267,8 @@ pub struct FrontendArgs {
     /// Deadline of each call to services 2–4.
     #[arg(long, env = "PRIZEGEN_CALL_TIMEOUT", value_parser = parse_duration, default_value = "2s")]
     pub call_timeout: Duration,
+    #[command(flatten)]
+    pub batch: BatchArgs,
     /// This instance's name in `x-served-by` (default: `frontend-<4 hex>`).
     #[arg(long, env = "PRIZEGEN_INSTANCE")]
     pub instance: Option<String>,
@@ -278,6 +304,7 @@ impl FrontendArgs {
             numbers_url: self.numbers_url.clone(),
             rules_url: self.rules_url.clone(),
             call_timeout: self.call_timeout,
+            batch: self.batch.config(),
             admin_token: admin_token_from_env()?,
             trusted_proxies: self.trusted_proxies.clone(),
             nonce_block: crate::frontend::nonces::BLOCK,
@@ -294,6 +321,10 @@ pub struct GeneratorArgs {
     /// Which implementation to run.
     #[arg(long = "impl", env = "PRIZEGEN_IMPL", default_value = "v1")]
     pub imp: Impl,
+    /// Serve `POST /v1/<service>/batch`, many calls in one request. `off` answers it 404, as an
+    /// instance from before that route did (for interoperability tests).
+    #[arg(long, env = "PRIZEGEN_BATCH_ROUTE", default_value = "on", value_parser = clap::builder::BoolishValueParser::new())]
+    pub batch_route: bool,
     /// This instance's name in `x-served-by` (default: `<service>-<4 hex>`).
     #[arg(long, env = "PRIZEGEN_INSTANCE")]
     pub instance: Option<String>,

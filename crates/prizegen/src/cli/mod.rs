@@ -135,7 +135,7 @@ fn generator(
     args: args::GeneratorArgs,
 ) -> anyhow::Result<(app::App, std::net::SocketAddr, args::LifecycleArgs)> {
     let listen = args.listen_or_default(service);
-    Ok((app::generator(service, args.imp, args.instance)?, listen, args.lifecycle))
+    Ok((app::generator(service, args.imp, args.instance, args.batch_route)?, listen, args.lifecycle))
 }
 
 /// Completes on SIGTERM (how orchestrators stop containers) or Ctrl-C.

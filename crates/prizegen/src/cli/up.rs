@@ -29,7 +29,7 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
     ] {
         let listener = TcpListener::bind("127.0.0.1:0").await.context("binding a loopback port")?;
         urls.push(format!("http://{}", listener.local_addr()?));
-        generators.push((app::generator(service, imp, None)?, listener));
+        generators.push((app::generator(service, imp, None, true)?, listener));
     }
     let config = FrontendConfig {
         database: database_url(args.database_url.clone())?,
@@ -38,6 +38,7 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
         numbers_url: urls[1].clone(),
         rules_url: urls[2].clone(),
         call_timeout: args.call_timeout,
+        batch: args.batch.config(),
         admin_token: Some(admin_token),
         trusted_proxies: args.trusted_proxies.clone(),
         nonce_block: crate::frontend::nonces::BLOCK,

@@ -12,6 +12,7 @@
 
 pub mod account_prize;
 pub mod attack;
+pub mod batch;
 pub mod character;
 pub mod instance;
 pub mod prize_pool;

@@ -2,6 +2,7 @@
 //! a deadline on every call, one retry on a transport error (every call on the internal contract
 //! is a pure function of its request, so repeating it is safe), and errors that name the service.
 
+use super::batch::{Batcher, Config as BatchConfig};
 use crate::contract::Instance;
 use crate::server::identity::REQUEST_ID;
 use crate::server::{Metrics, RequestId};
@@ -12,11 +13,12 @@ use hyper_util::client::legacy::{Client, connect::HttpConnector};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use prizegen_domain::fairness::Service;
 use serde::{Serialize, de::DeserializeOwned};
+use serde_json::value::RawValue;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Why a call to a dependency failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum DependencyError {
     /// No answer before the deadline.
     #[error("{service} did not answer within {timeout:?}")]
@@ -84,19 +86,36 @@ pub struct Answer<T> {
     pub served_by: Instance,
 }
 
-/// One dependency: its base URL and a shared connection pool.
+/// An answer as it came, before its status and body are judged: from a single call or from one
+/// item of a batch (whose status and body are the single call's).
+pub struct Raw {
+    /// The call's status.
+    pub status: StatusCode,
+    /// Who answered (for a batch item: who answered the batch).
+    pub served_by: Instance,
+    /// The call's JSON body.
+    pub body: Bytes,
+}
+
+/// One dependency: its base URL, a shared connection pool and, unless turned off, the batcher
+/// that sends calls waiting at the same time together.
 #[derive(Clone)]
 pub struct ServiceClient {
-    service: Service,
-    base: Arc<str>,
-    client: Client<HttpConnector, Full<Bytes>>,
-    timeout: Duration,
-    metrics: Arc<Metrics>,
+    transport: Arc<Transport>,
+    batcher: Option<Batcher>,
 }
 
 impl ServiceClient {
-    /// A client for `service` at `base_url` (e.g. `http://127.0.0.1:8081`).
-    pub fn new(service: Service, base_url: &str, timeout: Duration, metrics: Arc<Metrics>) -> Self {
+    /// A client for `service` at `base_url` (e.g. `http://127.0.0.1:8081`). With
+    /// `batch.max_items` above 1 its calls are batched (this starts the batcher's task, so it is
+    /// called inside the runtime).
+    pub fn new(
+        service: Service,
+        base_url: &str,
+        timeout: Duration,
+        batch: BatchConfig,
+        metrics: Arc<Metrics>,
+    ) -> Self {
         let mut connector = HttpConnector::new();
         connector.set_nodelay(true);
         connector.set_connect_timeout(Some(timeout));
@@ -104,38 +123,74 @@ impl ServiceClient {
             .pool_timer(TokioTimer::new())
             .pool_idle_timeout(Duration::from_secs(30))
             .build(connector);
-        Self { service, base: base_url.trim_end_matches('/').into(), client, timeout, metrics }
+        let transport = Arc::new(Transport {
+            service,
+            base: base_url.trim_end_matches('/').into(),
+            client,
+            timeout,
+            metrics,
+        });
+        let batcher = (batch.max_items > 1).then(|| Batcher::start(transport.clone(), batch));
+        Self { transport, batcher }
     }
 
     /// Which service this calls.
     pub fn service(&self) -> Service {
-        self.service
+        self.transport.service
     }
 
-    /// POSTs `body` as JSON to `path` and parses the JSON answer, within the deadline.
+    /// POSTs `body` as JSON to `path` and parses the JSON answer, within the deadline (which
+    /// counts the time the call waited for its batch).
     pub async fn post<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
         body: &B,
         request_id: &RequestId,
     ) -> Result<Answer<T>, DependencyError> {
+        let transport = &self.transport;
         let started = Instant::now();
-        let json = serde_json::to_vec(body).map(Bytes::from).map_err(|e| self.contract(e.to_string()))?;
-        let outcome =
-            tokio::time::timeout(self.timeout, self.exchange(path, json, request_id)).await.unwrap_or_else(
-                |_| Err(DependencyError::Timeout { service: self.service, timeout: self.timeout }),
-            );
+        let outcome = match serde_json::value::to_raw_value(body) {
+            Ok(json) => tokio::time::timeout(transport.timeout, self.call(path, json, request_id))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(DependencyError::Timeout { service: transport.service, timeout: transport.timeout })
+                })
+                .and_then(|raw| transport.interpret(raw)),
+            Err(e) => Err(transport.contract(e.to_string())),
+        };
         let label = match &outcome {
             Ok(_) => "ok",
             Err(e) => e.outcome_label(),
         };
-        self.metrics.observe_dependency(self.service.as_str(), label, started.elapsed().as_secs_f64());
+        transport.metrics.observe_dependency(
+            transport.service.as_str(),
+            label,
+            started.elapsed().as_secs_f64(),
+        );
         outcome
+    }
+
+    async fn call(
+        &self,
+        path: &str,
+        json: Box<RawValue>,
+        request_id: &RequestId,
+    ) -> Result<Raw, DependencyError> {
+        match &self.batcher {
+            Some(batcher) if batcher.route_expected() => {
+                batcher.submit(path, json, request_id.as_str()).await
+            }
+            _ => {
+                self.transport
+                    .exchange(path, Bytes::from(String::from(Box::<str>::from(json))), request_id.as_str())
+                    .await
+            }
+        }
     }
 
     /// GETs `/healthz` and returns who answered, for the games list.
     pub async fn served_by(&self, request_id: &RequestId) -> Result<Instance, DependencyError> {
-        self.served_by_within(request_id, self.timeout).await
+        self.served_by_within(request_id, self.transport.timeout).await
     }
 
     /// Like [`Self::served_by`] with a shorter deadline, for readiness probes and pages that
@@ -145,20 +200,40 @@ impl ServiceClient {
         request_id: &RequestId,
         timeout: Duration,
     ) -> Result<Instance, DependencyError> {
-        let request = self.request(http::Method::GET, "/healthz", Bytes::new(), request_id)?;
-        let response = tokio::time::timeout(timeout, self.client.request(request))
+        let transport = &self.transport;
+        let request = transport.request(http::Method::GET, "/healthz", Bytes::new(), request_id.as_str())?;
+        let response = tokio::time::timeout(timeout, transport.client.request(request))
             .await
-            .map_err(|_| DependencyError::Timeout { service: self.service, timeout })?
-            .map_err(|e| self.unreachable(&e))?;
-        self.served_by_of(&response)
+            .map_err(|_| DependencyError::Timeout { service: transport.service, timeout })?
+            .map_err(|e| transport.unreachable(&e))?;
+        transport.served_by_of(&response)
+    }
+}
+
+/// How one dependency is reached: the HTTP exchange itself, shared by single calls and batches.
+pub struct Transport {
+    service: Service,
+    base: Arc<str>,
+    client: Client<HttpConnector, Full<Bytes>>,
+    /// The deadline of every call.
+    pub timeout: Duration,
+    metrics: Arc<Metrics>,
+}
+
+impl Transport {
+    /// Which service this reaches.
+    pub fn service(&self) -> Service {
+        self.service
     }
 
-    async fn exchange<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        json: Bytes,
-        request_id: &RequestId,
-    ) -> Result<Answer<T>, DependencyError> {
+    /// The front end's metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// POSTs `json` to `path` and reads the whole answer (no deadline: callers set it), retrying
+    /// once on a transport error.
+    pub async fn exchange(&self, path: &str, json: Bytes, request_id: &str) -> Result<Raw, DependencyError> {
         let mut attempt = 0;
         let response = loop {
             let request = self.request(http::Method::POST, path, json.clone(), request_id)?;
@@ -174,6 +249,11 @@ impl ServiceClient {
             }
         };
         let status = response.status();
+        // A 5xx is an outage whoever sent it: the service, or a proxy in front of it (nginx's
+        // 502 for a dead upstream carries no `x-served-by`).
+        if status.is_server_error() {
+            return Err(DependencyError::Failing { service: self.service, status });
+        }
         let served_by = self.served_by_of(&response)?;
         let body = response
             .into_body()
@@ -185,6 +265,13 @@ impl ServiceClient {
                 cause: e.to_string(),
             })?
             .to_bytes();
+        Ok(Raw { status, served_by, body })
+    }
+
+    /// Judges an answer by the contract: a 5xx is the service failing, another error status or
+    /// an unreadable body is a broken contract.
+    pub fn interpret<T: DeserializeOwned>(&self, raw: Raw) -> Result<Answer<T>, DependencyError> {
+        let Raw { status, served_by, body } = raw;
         if status.is_server_error() {
             return Err(DependencyError::Failing { service: self.service, status });
         }
@@ -202,13 +289,13 @@ impl ServiceClient {
         method: http::Method,
         path: &str,
         body: Bytes,
-        request_id: &RequestId,
+        request_id: &str,
     ) -> Result<Request<Full<Bytes>>, DependencyError> {
         Request::builder()
             .method(method)
             .uri(format!("{}{path}", self.base))
             .header(header::CONTENT_TYPE, "application/json")
-            .header(&REQUEST_ID, request_id.as_str())
+            .header(&REQUEST_ID, request_id)
             .body(Full::new(body))
             .map_err(|e| self.contract(format!("bad URL {}{path}: {e}", self.base)))
     }
@@ -240,7 +327,8 @@ impl ServiceClient {
         }
     }
 
-    fn contract(&self, detail: String) -> DependencyError {
+    /// An answer outside the contract.
+    pub fn contract(&self, detail: String) -> DependencyError {
         DependencyError::Contract { service: self.service, detail }
     }
 }

@@ -17,6 +17,7 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod batch;
 pub mod calls;
 pub mod campaigns;
 pub mod clients;

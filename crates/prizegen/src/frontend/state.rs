@@ -29,6 +29,8 @@ pub struct FrontendConfig {
     pub rules_url: String,
     /// Deadline of each call to services 2–4.
     pub call_timeout: Duration,
+    /// How calls to services 2–4 are batched.
+    pub batch: super::batch::Config,
     /// The operator's secret; without one, operator calls are always refused.
     pub admin_token: Option<String>,
     /// Whose `X-Forwarded-For`/`-Proto` are believed (the edge's addresses); none by default.
@@ -72,8 +74,9 @@ impl Frontend {
             .await
             .context("loading the server seed")?;
         tracing::info!(commitment = %seed.hash, "current server seed loaded");
-        let client =
-            |service, url: &str| ServiceClient::new(service, url, config.call_timeout, metrics.clone());
+        let client = |service, url: &str| {
+            ServiceClient::new(service, url, config.call_timeout, config.batch, metrics.clone())
+        };
         let deps = Dependencies {
             letters: client(Service::Letters, &config.letters_url),
             numbers: client(Service::Numbers, &config.numbers_url),

@@ -2,21 +2,22 @@
 
 use crate::contract::{GenerateRequest, account_prize, character, prize_pool, spy_mission};
 use crate::keyed::Generate;
-use crate::server::{error::not_found, with_openapi_document};
+use crate::server::contract_routes;
 use axum::{Json, Router};
 use prizegen_domain::games::{self, Impl};
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The letters service's own routes and its contract at `/v1/openapi.json` (the common routes
-/// are added by `server`). Each route is declared once, by its handler's `#[utoipa::path]`.
-pub fn routes(imp: Impl) -> Router {
+/// are added by `server`), with the batch route unless `batch` is false. Each route is declared
+/// once, by its handler's `#[utoipa::path]`.
+pub fn routes(imp: Impl, batch: bool) -> Router {
     let routes = OpenApiRouter::with_openapi(Contract::openapi())
         .routes(routes!(account_prize_letters))
         .routes(routes!(prize_pool_letters))
         .routes(routes!(spy_mission_letters))
         .routes(routes!(character_background));
-    with_openapi_document(routes, "/v1/openapi.json").fallback(not_found).with_state(imp)
+    contract_routes(routes, imp, "letters", batch)
 }
 
 #[derive(OpenApi)]

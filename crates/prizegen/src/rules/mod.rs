@@ -3,7 +3,7 @@
 
 use crate::contract::{account_prize, attack, character, prize_pool, spy_mission};
 use crate::keyed::{check_key, stream_for};
-use crate::server::{ApiError, ApiJson, error::not_found, with_openapi_document};
+use crate::server::{ApiError, ApiJson, contract_routes};
 use axum::extract::State;
 use axum::{Json, Router};
 use prizegen_domain::games::{self, Impl};
@@ -11,8 +11,9 @@ use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The rules service's own routes and its contract at `/v1/openapi.json` (the common routes
-/// are added by `server`). Each route is declared once, by its handler's `#[utoipa::path]`.
-pub fn routes(imp: Impl) -> Router {
+/// are added by `server`), with the batch route unless `batch` is false. Each route is declared
+/// once, by its handler's `#[utoipa::path]`.
+pub fn routes(imp: Impl, batch: bool) -> Router {
     let routes = OpenApiRouter::with_openapi(Contract::openapi())
         .routes(routes!(account_prize_outcome))
         .routes(routes!(prize_pool_compose))
@@ -20,7 +21,7 @@ pub fn routes(imp: Impl) -> Router {
         .routes(routes!(spy_mission_outcome))
         .routes(routes!(attack_outcome))
         .routes(routes!(character_sheet));
-    with_openapi_document(routes, "/v1/openapi.json").fallback(not_found).with_state(imp)
+    contract_routes(routes, imp, "rules", batch)
 }
 
 #[derive(OpenApi)]

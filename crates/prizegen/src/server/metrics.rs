@@ -61,6 +61,8 @@ pub struct Metrics {
     pub dependency_calls: Family<DependencyLabels, Counter>,
     /// Time a dependency took to answer.
     pub dependency_seconds: HistogramFamily<DependencyOnly>,
+    /// Calls per batch sent to a dependency (the front end only).
+    pub dependency_batch_calls: HistogramFamily<DependencyOnly>,
 }
 
 impl Metrics {
@@ -85,8 +87,22 @@ impl Metrics {
             "Time a dependency took to answer",
             dependency_seconds.clone(),
         );
+        let dependency_batch_calls: HistogramFamily<DependencyOnly> =
+            Family::new_with_constructor(|| Histogram::new(exponential_buckets(1.0, 2.0, 9)));
+        registry.register(
+            "dependency_batch_calls",
+            "Calls sent together in one batch to a dependency",
+            dependency_batch_calls.clone(),
+        );
         extra(&mut registry);
-        Self { registry, requests, request_seconds, dependency_calls, dependency_seconds }
+        Self {
+            registry,
+            requests,
+            request_seconds,
+            dependency_calls,
+            dependency_seconds,
+            dependency_batch_calls,
+        }
     }
 
     /// The Prometheus text exposition.
@@ -95,6 +111,11 @@ impl Metrics {
         // Writing into a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
         out
+    }
+
+    /// Records one batch of `calls` sent to a dependency.
+    pub fn observe_batch(&self, dependency: &'static str, calls: usize) {
+        self.dependency_batch_calls.get_or_create(&DependencyOnly { dependency }).observe(calls as f64);
     }
 
     /// Records one dependency call.

@@ -2,6 +2,7 @@
 //! bounded graceful drain ([`serve`]), health, readiness and metrics routes ([`health`]), request
 //! ids, logging and per-route metrics ([`middleware`]), and JSON errors ([`error`]).
 
+pub mod batch;
 pub mod error;
 pub mod forwarded;
 pub mod health;
@@ -51,6 +52,25 @@ pub fn with_openapi_document<S: Clone + Send + Sync + 'static>(
     let (router, mut doc) = routes.split_for_parts();
     openapi::complete(&mut doc);
     router.merge(openapi_route(doc_path, doc))
+}
+
+/// The routes of services 2–4: the contract's single calls (declared with their OpenAPI
+/// description), `POST /v1/<service>/batch` for many of them at once unless `batch` is false (an
+/// instance as it was before that route, for interoperability tests), the document at
+/// `/v1/openapi.json`, and the JSON 404 for anything else.
+pub fn contract_routes<S: Clone + Send + Sync + 'static>(
+    routes: utoipa_axum::router::OpenApiRouter<S>,
+    state: S,
+    service: &'static str,
+    batch: bool,
+) -> axum::Router {
+    let (router, mut doc) = routes.split_for_parts();
+    let mut router = router.with_state(state).fallback(error::not_found);
+    if batch {
+        router = batch::add(router, service, &mut doc);
+    }
+    openapi::complete(&mut doc);
+    router.merge(openapi_route("/v1/openapi.json", doc))
 }
 
 /// `GET path` serving a document rendered once at start.

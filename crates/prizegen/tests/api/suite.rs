@@ -3,6 +3,7 @@
 
 mod admin;
 mod audit;
+mod batching;
 mod campaigns;
 mod draws;
 mod errors;

@@ -53,6 +53,10 @@ pub struct Options {
     pub database: Option<DatabaseUrl>,
     /// Whose `X-Forwarded-*` the front end believes.
     pub trusted_proxies: prizegen::server::forwarded::TrustedProxies,
+    /// How the front end batches its calls.
+    pub batch: prizegen::frontend::batch::Config,
+    /// Whether letters, numbers and rules serve the batch route (false: as before it).
+    pub batch_route: bool,
 }
 
 impl Default for Options {
@@ -66,6 +70,8 @@ impl Default for Options {
             nonce_block: prizegen::frontend::nonces::BLOCK,
             database: None,
             trusted_proxies: Default::default(),
+            batch: Default::default(),
+            batch_route: true,
         }
     }
 }
@@ -127,7 +133,7 @@ impl TestApp {
         let mut generators = Vec::new();
         for (service, imp) in Service::ALL.into_iter().zip(options.impls) {
             let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
-            let app = app::generator(service, imp, None).expect("a generator app");
+            let app = app::generator(service, imp, None, options.batch_route).expect("a generator app");
             generators.push((service, start(app, listener, options.serve).await));
         }
         // The servers close a keep-alive connection idle for 10 s (their header read timeout);
@@ -165,6 +171,7 @@ impl TestApp {
             numbers_url: url(1),
             rules_url: url(2),
             call_timeout: self.options.call_timeout,
+            batch: self.options.batch,
             admin_token: Some(ADMIN_TOKEN.to_owned()),
             nonce_block: self.options.nonce_block,
             trusted_proxies: self.options.trusted_proxies.clone(),
@@ -222,7 +229,7 @@ impl TestApp {
         let options = self.options.serve;
         let addr = self.generator(service).addr;
         let listener = TcpListener::bind(addr).await.expect("the old port is free again");
-        let app = app::generator(service, imp, None).expect("a generator app");
+        let app = app::generator(service, imp, None, self.options.batch_route).expect("a generator app");
         *self.generator(service) = start(app, listener, options).await;
     }
 
