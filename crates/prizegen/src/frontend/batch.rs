@@ -4,10 +4,11 @@
 //! exchange each, the calls go into this service's queue, and one task sends whatever is queued
 //! as one `POST /v1/<service>/batch` — the way the SQLite writer commits in groups:
 //!
-//! - **No timer.** The task takes a free slot, waits for the first call, then takes every call
-//!   that is already queued (up to `max_items`) and sends them at once. A lone call goes
-//!   immediately, so latency at low load does not grow; under load, calls queue while the
-//!   previous batches are in flight (at most `in_flight` per service) and go together next.
+//! - **No timer.** A call that finds a free slot (at most `in_flight` calls or batches per
+//!   service) and nobody queued goes at once, alone, on its own task — exactly as before
+//!   batching, so latency at low load does not grow. Otherwise it queues; the batcher's task
+//!   waits for a free slot and sends everything queued by then (up to `max_items`) as one batch.
+//!   So under load, calls queue while the previous ones are in flight and go together next.
 //! - **A failed batch fails only its own calls**, with the error a single call would have had
 //!   (timeout, unreachable, failing, contract); the next batch starts afresh.
 //! - **An instance without the route** (from before it) answers 404: that batch's calls are sent
@@ -17,13 +18,13 @@
 //! The caller's deadline covers the wait in the queue: a call that gave up before its batch
 //! left is not sent.
 
-use super::clients::{DependencyError, Raw, Transport};
+use super::clients::{DependencyError, Raw, Transport, raw_bytes};
 use crate::contract::batch::{self, BatchAnswer, OutgoingBatch, OutgoingItem};
 use bytes::Bytes;
 use http::StatusCode;
 use serde_json::value::RawValue;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
@@ -70,6 +71,11 @@ pub struct Batcher {
 
 struct Shared {
     transport: Arc<Transport>,
+    /// Calls and batches in flight.
+    slots: Arc<Semaphore>,
+    /// Calls queued and not yet sent (including those the batcher holds while it waits for a
+    /// slot): a call goes alone only when this is 0.
+    waiting: AtomicUsize,
     started: Instant,
     /// Milliseconds after `started` until which calls go alone (0: batches are sent).
     alone_until_ms: AtomicU64,
@@ -80,20 +86,46 @@ impl Batcher {
     /// returned batcher is dropped.
     pub fn start(transport: Arc<Transport>, config: Config) -> Self {
         let (queue, calls) = mpsc::channel(QUEUE);
-        let shared =
-            Arc::new(Shared { transport, started: Instant::now(), alone_until_ms: AtomicU64::new(0) });
+        let shared = Arc::new(Shared {
+            transport,
+            slots: Arc::new(Semaphore::new(usize::from(config.in_flight.max(1)))),
+            waiting: AtomicUsize::new(0),
+            started: Instant::now(),
+            alone_until_ms: AtomicU64::new(0),
+        });
         tokio::spawn(send_batches(shared.clone(), calls, config));
         Self { queue, shared }
     }
 
+    /// Makes a call: alone at once if a slot is free and nobody waits, else in the next batch.
+    pub async fn call(
+        &self,
+        path: &str,
+        body: Box<RawValue>,
+        request_id: &str,
+    ) -> Result<Raw, DependencyError> {
+        let shared = &self.shared;
+        if !self.route_expected() {
+            return shared.transport.exchange(path, raw_bytes(body), request_id).await;
+        }
+        if shared.waiting.load(Ordering::Acquire) == 0
+            && let Ok(slot) = shared.slots.clone().try_acquire_owned()
+        {
+            let answer = shared.transport.exchange(path, raw_bytes(body), request_id).await;
+            drop(slot);
+            return answer;
+        }
+        self.submit(path, body, request_id).await
+    }
+
     /// Whether calls should be batched now (false for a while after a batch found no route).
-    pub fn route_expected(&self) -> bool {
+    fn route_expected(&self) -> bool {
         let until = self.shared.alone_until_ms.load(Ordering::Relaxed);
         until == 0 || self.shared.elapsed_ms() >= until
     }
 
     /// Queues a call and waits for its answer.
-    pub async fn submit(
+    async fn submit(
         &self,
         path: &str,
         body: Box<RawValue>,
@@ -102,7 +134,11 @@ impl Batcher {
         let (answer, answered) = oneshot::channel();
         let call = Call { path: path.into(), request_id: request_id.into(), body, answer };
         let stopped = || self.shared.transport.contract("the front end's batcher has stopped".to_owned());
-        self.queue.send(call).await.map_err(|_| stopped())?;
+        self.shared.waiting.fetch_add(1, Ordering::AcqRel);
+        if self.queue.send(call).await.is_err() {
+            self.shared.waiting.fetch_sub(1, Ordering::AcqRel);
+            return Err(stopped());
+        }
         answered.await.map_err(|_| stopped())?
     }
 }
@@ -114,6 +150,11 @@ impl Shared {
 
     /// Sends one batch and answers each of its calls.
     async fn send(&self, calls: Vec<Call>) {
+        let until = self.alone_until_ms.load(Ordering::Relaxed);
+        if until != 0 && self.elapsed_ms() < until {
+            // An earlier batch found no route while these waited.
+            return self.send_alone(calls);
+        }
         let transport = &self.transport;
         let service = transport.service();
         transport.metrics().observe_batch(service.as_str(), calls.len());
@@ -140,7 +181,7 @@ impl Shared {
         };
         match raw.status {
             StatusCode::OK => self.answer_items(calls, raw),
-            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => self.send_alone(calls),
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => self.no_route(calls),
             status => {
                 let text = String::from_utf8_lossy(&raw.body[..raw.body.len().min(300)]).into_owned();
                 answer_all(calls, &transport.contract(format!("the batch was answered {status} {text}")));
@@ -161,14 +202,14 @@ impl Shared {
         }
         for (call, item) in calls.into_iter().zip(answer.items) {
             let status = StatusCode::from_u16(item.status).unwrap_or(StatusCode::BAD_GATEWAY);
-            let body = Bytes::from(String::from(Box::<str>::from(item.body)));
+            let body = raw_bytes(item.body);
             let _ = call.answer.send(Ok(Raw { status, served_by: raw.served_by.clone(), body }));
         }
     }
 
     /// The instance has no batch route: these calls go one by one, and so do the next ones for a
     /// while.
-    fn send_alone(&self, calls: Vec<Call>) {
+    fn no_route(&self, calls: Vec<Call>) {
         let until = self.elapsed_ms() + u64::try_from(ROUTE_RECHECK.as_millis()).unwrap_or(u64::MAX);
         if self.alone_until_ms.swap(until, Ordering::Relaxed) == 0 {
             tracing::info!(
@@ -176,12 +217,16 @@ impl Shared {
                 "the service has no batch route (an instance from before it): calls go one by one"
             );
         }
+        self.send_alone(calls);
+    }
+
+    /// Sends each call alone, at once.
+    fn send_alone(&self, calls: Vec<Call>) {
         for call in calls {
             let transport = self.transport.clone();
             tokio::spawn(async move {
                 let Call { path, request_id, body, answer } = call;
-                let json = Bytes::from(String::from(Box::<str>::from(body)));
-                let exchange = transport.exchange(&path, json, &request_id);
+                let exchange = transport.exchange(&path, raw_bytes(body), &request_id);
                 let outcome = tokio::time::timeout(transport.timeout, exchange).await.unwrap_or(Err(
                     DependencyError::Timeout { service: transport.service(), timeout: transport.timeout },
                 ));
@@ -197,13 +242,12 @@ fn answer_all(calls: Vec<Call>, error: &DependencyError) {
     }
 }
 
-/// The batcher's task: a free slot, the first call, then whatever else is queued.
+/// The batcher's task: the first queued call, a free slot, then whatever else is queued.
 async fn send_batches(shared: Arc<Shared>, mut queue: mpsc::Receiver<Call>, config: Config) {
-    let slots = Arc::new(Semaphore::new(usize::from(config.in_flight.max(1))));
     let max_items = usize::from(config.max_items.max(1));
     loop {
-        let Ok(slot) = slots.clone().acquire_owned().await else { return };
         let Some(first) = queue.recv().await else { return };
+        let Ok(slot) = shared.slots.clone().acquire_owned().await else { return };
         let mut calls = Vec::with_capacity(max_items.min(16));
         calls.push(first);
         while calls.len() < max_items {
@@ -212,6 +256,7 @@ async fn send_batches(shared: Arc<Shared>, mut queue: mpsc::Receiver<Call>, conf
                 Err(_) => break,
             }
         }
+        shared.waiting.fetch_sub(calls.len(), Ordering::AcqRel);
         // A caller whose deadline passed while it waited has gone: its call is not sent.
         calls.retain(|call| !call.answer.is_closed());
         if calls.is_empty() {

@@ -177,14 +177,8 @@ impl ServiceClient {
         request_id: &RequestId,
     ) -> Result<Raw, DependencyError> {
         match &self.batcher {
-            Some(batcher) if batcher.route_expected() => {
-                batcher.submit(path, json, request_id.as_str()).await
-            }
-            _ => {
-                self.transport
-                    .exchange(path, Bytes::from(String::from(Box::<str>::from(json))), request_id.as_str())
-                    .await
-            }
+            Some(batcher) => batcher.call(path, json, request_id.as_str()).await,
+            None => self.transport.exchange(path, raw_bytes(json), request_id.as_str()).await,
         }
     }
 
@@ -208,6 +202,11 @@ impl ServiceClient {
             .map_err(|e| transport.unreachable(&e))?;
         transport.served_by_of(&response)
     }
+}
+
+/// A JSON body, as bytes to send.
+pub fn raw_bytes(json: Box<RawValue>) -> Bytes {
+    Bytes::from(String::from(Box::<str>::from(json)))
 }
 
 /// How one dependency is reached: the HTTP exchange itself, shared by single calls and batches.

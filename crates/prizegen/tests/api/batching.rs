@@ -35,6 +35,27 @@ async fn every_game(app: &TestApp, round: usize) -> Vec<Value> {
     draws
 }
 
+/// `n` account-prize draws at once, each of which must succeed: with one call in flight per
+/// service, the others queue and go in batches.
+async fn burst(app: &TestApp, n: usize) -> Vec<Value> {
+    let mut running = tokio::task::JoinSet::new();
+    for _ in 0..n {
+        let request =
+            app.http.post(format!("{}/api/v1/draws", app.url)).json(&json!({"game": "account-prize"}));
+        running.spawn(async move { request.send().await.unwrap() });
+    }
+    let mut draws = Vec::new();
+    while let Some(response) = running.join_next().await {
+        let response = response.unwrap();
+        assert_eq!(response.status(), 201);
+        draws.push(response.json().await.unwrap());
+    }
+    draws
+}
+
+/// One call or batch in flight per service, so that concurrent draws queue.
+const ONE_IN_FLIGHT: Config = Config { max_items: 64, in_flight: 1 };
+
 /// Every draw re-computes from its seed once that is revealed.
 async fn verify_all(app: &TestApp, draws: &[Value]) {
     rotate(app).await;
@@ -61,14 +82,15 @@ fn served(metrics: &str, route: &str, status: u16) -> u64 {
 
 #[tokio::test]
 async fn a_new_front_end_sends_single_calls_to_services_without_the_batch_route() {
-    let options = Options { batch_route: false, ..Options::default() };
+    let options = Options { batch_route: false, batch: ONE_IN_FLIGHT, ..Options::default() };
     let Some(mut app) = TestApp::spawn_with(options).await else { return };
     let mut draws = every_game(&app, 1).await;
+    draws.extend(burst(&app, 24).await);
     for service in Service::ALL {
         let text = metrics(&mut app, service).await;
         // The old instance has no such route ("unmatched"): one batch tried, then calls alone.
         assert_eq!(served(&text, "unmatched", 404), 1, "{service}:\n{text}");
-        assert_eq!(served(&text, &format!("/v1/{service}/account-prize"), 200), 1, "{text}");
+        assert_eq!(served(&text, &format!("/v1/{service}/account-prize"), 200), 25, "{text}");
     }
 
     // The rolling update brings the route: after a while the front end batches again.
@@ -76,10 +98,8 @@ async fn a_new_front_end_sends_single_calls_to_services_without_the_batch_route(
     app.kill(Service::Letters).await;
     app.restart(Service::Letters, Impl::V2).await;
     let started = Instant::now();
-    let mut round = 2;
     loop {
-        draws.extend(every_game(&app, round).await);
-        round += 1;
+        draws.extend(burst(&app, 24).await);
         let text = metrics(&mut app, Service::Letters).await;
         if served(&text, "/v1/letters/batch", 200) > 0 {
             break;
@@ -96,21 +116,23 @@ async fn an_old_front_end_with_single_calls_is_served_by_new_services() {
     else {
         return;
     };
-    let draws = every_game(&app, 1).await;
+    let mut draws = every_game(&app, 1).await;
+    draws.extend(burst(&app, 24).await);
     for service in Service::ALL {
         let text = metrics(&mut app, service).await;
         assert_eq!(served(&text, &format!("/v1/{service}/batch"), 200), 0, "{text}");
-        assert_eq!(served(&text, &format!("/v1/{service}/account-prize"), 200), 1, "{text}");
+        assert_eq!(served(&text, &format!("/v1/{service}/account-prize"), 200), 25, "{text}");
     }
     verify_all(&app, &draws).await;
 }
 
-/// What the fault injector in front of letters saw: each batch's request ids, and whether it
-/// was failed.
+/// What the fault injector in front of letters saw: each batch's (or lone call's) request ids,
+/// and whether it was failed.
 type Seen = Arc<Mutex<Vec<(Vec<String>, bool)>>>;
 
-/// Real letters, behind a fault injector that fails every batch carrying the `poisoned`
-/// request id with a 503, and holds the first batch a moment so that the next draws queue.
+/// Real letters, behind a fault injector that fails every batch (or call alone) carrying the
+/// `poisoned` request id with a 503, and holds the first call a moment so that the next draws
+/// queue.
 async fn letters_failing_batches_with(poisoned: &'static str, seen: Seen) -> String {
     use axum::body::{Body, to_bytes};
     use axum::response::IntoResponse;
@@ -119,8 +141,25 @@ async fn letters_failing_batches_with(poisoned: &'static str, seen: Seen) -> Str
     let injector = move |request: axum::extract::Request, next: axum::middleware::Next| {
         let seen = seen.clone();
         async move {
+            let fail = |ids: &[String]| ids.iter().any(|id| id == poisoned);
+            let failed = || {
+                let error = json!({"error": {"code": "injected", "message": "a failing batch"}});
+                (http::StatusCode::SERVICE_UNAVAILABLE, axum::Json(error)).into_response()
+            };
             if request.uri().path() != "/v1/letters/batch" {
-                return next.run(request).await;
+                // A call alone: the first is held a moment, so that the next draws queue.
+                let id = request.headers()["x-request-id"].to_str().unwrap().to_owned();
+                let ids = vec![id];
+                let fails = fail(&ids);
+                let first = {
+                    let mut seen = seen.lock().unwrap();
+                    seen.push((ids, fails));
+                    seen.len() == 1
+                };
+                if first {
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+                return if fails { failed() } else { next.run(request).await };
             }
             let (parts, body) = request.into_parts();
             let bytes = to_bytes(body, 1 << 20).await.unwrap();
@@ -131,18 +170,10 @@ async fn letters_failing_batches_with(poisoned: &'static str, seen: Seen) -> Str
                 .iter()
                 .map(|item| item["request_id"].as_str().unwrap().to_owned())
                 .collect();
-            let fail = ids.iter().any(|id| id == poisoned);
-            let first = {
-                let mut seen = seen.lock().unwrap();
-                seen.push((ids, fail));
-                seen.len() == 1
-            };
-            if first {
-                tokio::time::sleep(Duration::from_millis(300)).await;
-            }
-            if fail {
-                let error = json!({"error": {"code": "injected", "message": "a failing batch"}});
-                return (http::StatusCode::SERVICE_UNAVAILABLE, axum::Json(error)).into_response();
+            let fails = fail(&ids);
+            seen.lock().unwrap().push((ids, fails));
+            if fails {
+                return failed();
             }
             next.run(axum::extract::Request::from_parts(parts, Body::from(bytes))).await
         }
@@ -158,11 +189,8 @@ async fn letters_failing_batches_with(poisoned: &'static str, seen: Seen) -> Str
 async fn a_failed_batch_fails_only_its_own_draws_and_batched_draws_name_who_served_them() {
     let seen: Seen = Arc::default();
     let letters = letters_failing_batches_with("draw-7", seen.clone()).await;
-    let options = Options {
-        override_urls: [Some(letters), None, None],
-        batch: Config { max_items: 64, in_flight: 1 },
-        ..Options::default()
-    };
+    let options =
+        Options { override_urls: [Some(letters), None, None], batch: ONE_IN_FLIGHT, ..Options::default() };
     let Some(app) = TestApp::spawn_with(options).await else { return };
     let draw = |i: usize| {
         let request =

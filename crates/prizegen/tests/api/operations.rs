@@ -36,9 +36,8 @@ async fn every_service_has_health_readiness_metrics_and_served_by() {
     );
     let letters = app.service_url(Service::Letters);
     let text = app.http.get(format!("{letters}/metrics")).send().await.unwrap().text().await.unwrap();
-    // The front end batches its calls (one alone is a batch of one).
-    assert!(text.contains(r#"route="/v1/letters/batch""#), "{text}");
-    assert!(front.contains(r#"prizegen_dependency_batch_calls_count{dependency="letters"} 1"#), "{front}");
+    // A lone call goes alone, not in a batch.
+    assert!(text.contains(r#"route="/v1/letters/account-prize""#), "{text}");
     assert!(!text.contains("/api/v1/draws"), "each service shows only its own metrics");
 
     // Errors and pages carry x-served-by too.
