@@ -77,6 +77,52 @@ macro_rules! select_campaigns {
     };
 }
 
+/// Every campaign column and one of its spending shards (migration 0005), one row per shard:
+/// on the servers a campaign without a budget has spent its row's `spent_pence` plus the sum of
+/// its shards' ([`with_shards`] adds them up). One statement, so one consistent view.
+macro_rules! select_campaigns_with_shards {
+    () => {
+        "SELECT c.id, c.slug, c.name, c.venue, c.date, c.game, c.budget_pence, c.spent_pence, c.active,
+                s.spent_pence AS shard_pence
+         FROM campaigns c LEFT JOIN campaign_spending s ON s.campaign_id = c.id"
+    };
+}
+
+/// A campaign by slug, with its shards (servers).
+pub(super) const CAMPAIGN_WITH_SHARDS_BY_SLUG: &str =
+    concat!(select_campaigns_with_shards!(), " WHERE c.slug = ?");
+/// Every campaign with its shards, newest date first (servers).
+pub(super) const ALL_CAMPAIGNS_WITH_SHARDS: &str =
+    concat!(select_campaigns_with_shards!(), " ORDER BY c.date DESC, c.slug");
+/// A campaign's shards (read inside its update, after its row is locked).
+pub(super) const SHARDS_OF_CAMPAIGN: &str = "SELECT spent_pence FROM campaign_spending WHERE campaign_id = ?";
+/// Moves a campaign's shards into its row, so that a budget set next applies to everything it
+/// has spent; [`DELETE_SHARDS`] follows. Arguments: the campaign's id, twice.
+pub(super) const FOLD_SHARDS: &str = "UPDATE campaigns SET spent_pence = spent_pence + COALESCE(
+         (SELECT SUM(s.spent_pence) FROM campaign_spending s WHERE s.campaign_id = ?), 0)
+     WHERE id = ?";
+/// Removes a campaign's shards once folded. Argument: the campaign's id.
+pub(super) const DELETE_SHARDS: &str = "DELETE FROM campaign_spending WHERE campaign_id = ?";
+
+/// The campaigns of rows selected with [`ALL_CAMPAIGNS_WITH_SHARDS`] (or by slug): each with its
+/// shards added to what it spent. A campaign's rows are adjacent (the slug is unique).
+pub(super) fn with_shards<R: StoredRow>(rows: &[R]) -> Result<Vec<Campaign>, R::Error> {
+    let mut campaigns: Vec<Campaign> = Vec::new();
+    for row in rows {
+        let shard = row.maybe_int("shard_pence")?.unwrap_or(0) as u64;
+        let slug = row.text("slug")?;
+        match campaigns.last_mut() {
+            Some(last) if last.slug == slug => last.spent_pence += shard,
+            _ => {
+                let mut campaign = Campaign::from_row(row)?;
+                campaign.spent_pence += shard;
+                campaigns.push(campaign);
+            }
+        }
+    }
+    Ok(campaigns)
+}
+
 /// A campaign by slug.
 pub(super) const CAMPAIGN_BY_SLUG: &str = concat!(select_campaigns!(), " WHERE slug = ?");
 /// Every campaign, newest date first.

@@ -25,11 +25,11 @@ macro_rules! migrations {
 }
 
 /// SQLite's migrations, in order.
-pub(super) const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_init.sql", 2 => "0002_players.sql", 3 => "0003_player_game_index.sql", 4 => "0004_audit_log.sql");
+pub(super) const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_init.sql", 2 => "0002_players.sql", 3 => "0003_player_game_index.sql", 4 => "0004_audit_log.sql", 5 => "0005_campaign_spending.sql");
 /// PostgreSQL's migrations, in order.
-pub(super) const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_init.sql", 2 => "0002_players.sql", 3 => "0003_player_game_index.sql", 4 => "0004_audit_log.sql");
+pub(super) const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_init.sql", 2 => "0002_players.sql", 3 => "0003_player_game_index.sql", 4 => "0004_audit_log.sql", 5 => "0005_campaign_spending.sql");
 /// MySQL/MariaDB's migrations, in order.
-pub(super) const MYSQL: &[Migration] = migrations!("mysql": 1 => "0001_init.sql", 2 => "0002_players.sql", 3 => "0003_player_game_index.sql", 4 => "0004_audit_log.sql");
+pub(super) const MYSQL: &[Migration] = migrations!("mysql": 1 => "0001_init.sql", 2 => "0002_players.sql", 3 => "0003_player_game_index.sql", 4 => "0004_audit_log.sql", 5 => "0005_campaign_spending.sql");
 
 /// The highest version a database has recorded; 0 for a new one.
 pub(super) const APPLIED_VERSION: &str = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";

@@ -36,6 +36,9 @@ pub struct Award {
 pub(super) const PAY: &str = "UPDATE campaigns SET spent_pence = spent_pence + ?
      WHERE id = ? AND (budget_pence IS NULL OR spent_pence + ? <= budget_pence)";
 
+/// A campaign's budget (`NULL`: none). Argument: its id.
+pub(super) const BUDGET_OF_CAMPAIGN: &str = "SELECT budget_pence FROM campaigns WHERE id = ?";
+
 /// [`PAY`]'s arguments: `amount` pence from campaign `campaign_id`.
 pub(super) fn pay_args(campaign_id: i64, amount: i64) -> [Arg<'static>; 3] {
     [amount.into(), campaign_id.into(), amount.into()]

@@ -83,3 +83,79 @@ async fn a_zero_budget_pays_nothing_and_says_so() {
     let page = app.get(&format!("/draws/{}", draw["id"].as_str().unwrap())).await.text().await.unwrap();
     assert!(page.contains("no longer fits this campaign"), "the page says so");
 }
+
+/// `n` account-prize draws in campaign `slug`, 8 at a time on each of `urls`; each must succeed.
+async fn draws_in(app: &TestApp, urls: &[String], slug: &str, n: usize) -> Vec<Value> {
+    let mut running = tokio::task::JoinSet::new();
+    for player in 0..16 {
+        let (http, url) = (app.http.clone(), format!("{}/api/v1/draws", urls[player % urls.len()]));
+        let body = json!({"game": "account-prize", "campaign": slug});
+        running.spawn(async move {
+            let mut mine = Vec::new();
+            for _ in 0..n / 16 {
+                let response = http.post(&url).json(&body).send().await.unwrap();
+                assert_eq!(response.status(), 201);
+                mine.push(response.json::<Value>().await.unwrap());
+            }
+            mine
+        });
+    }
+    let mut draws = Vec::new();
+    while let Some(mine) = running.join_next().await {
+        draws.extend(mine.unwrap());
+    }
+    draws
+}
+
+fn awarded(draws: &[Value]) -> u64 {
+    draws.iter().filter_map(|d| d["prize"]["amount_pence"].as_u64()).sum()
+}
+
+/// On the servers a campaign without a budget pays into spending shards (one per connection,
+/// migration 0005), not its row; what it spent is still exact, and a budget set while draws run
+/// applies to everything spent, shards included.
+#[tokio::test]
+async fn spending_without_a_budget_is_exact_across_replicas_and_a_budget_set_under_load_holds() {
+    let Some(mut app) = TestApp::spawn().await else { return };
+    let replica = app.add_replica().await;
+    let urls = [app.url.clone(), replica];
+    let open = json!({"slug": "open", "name": "Open", "venue": "Hall", "date": "2026-12-01", "game": "account-prize"});
+    assert_eq!(create_campaign(&app, open.clone()).await.status(), 201);
+    let spent = || async {
+        let campaign: Value = app.get("/api/v1/campaigns/open").await.json().await.unwrap();
+        campaign["spent_pence"].as_u64().unwrap()
+    };
+
+    let mut draws = draws_in(&app, &urls, "open", 128).await;
+    assert!(awarded(&draws) > 0, "some of 128 draws won");
+    assert_eq!(spent().await, awarded(&draws), "spent without a budget is exact");
+
+    // Draws go on while the operator sets a budget a little above what was spent by then.
+    let load = draws_in(&app, &urls, "open", 128);
+    let set_budget = async {
+        loop {
+            let budget = spent().await + 3_000;
+            let mut fields = open.clone();
+            fields["budget_pence"] = json!(budget);
+            fields["active"] = json!(true);
+            let url = format!("{}/api/v1/campaigns/open", app.url);
+            let response = app.http.put(url).bearer_auth(ADMIN_TOKEN).json(&fields).send().await.unwrap();
+            match response.status().as_u16() {
+                200 => return budget,
+                // Draws spent more between the read and the update: read again.
+                409 => continue,
+                status => panic!("{status}: {}", response.text().await.unwrap()),
+            }
+        }
+    };
+    let (during, budget) = tokio::join!(load, set_budget);
+    draws.extend(during);
+    draws.extend(draws_in(&app, &urls, "open", 64).await);
+    let spent = spent().await;
+    assert_eq!(spent, awarded(&draws), "spent is exact across the change");
+    assert!(spent <= budget, "spent {spent} > budget {budget}");
+    assert!(
+        draws.iter().any(|d| d.get("downgraded_from").is_some()),
+        "the budget ran out and lowered prizes"
+    );
+}

@@ -5,8 +5,9 @@ use super::errors::settle;
 use super::{SqlxStore, error};
 use crate::store::audit::NewEntry;
 use crate::store::campaigns::{
-    ALL_CAMPAIGNS, CAMPAIGN_BY_SLUG, CAMPAIGN_USED, DELETE_CAMPAIGN, INSERT_CAMPAIGN, UPDATE_CAMPAIGN,
-    UpdateCheck, check_update,
+    ALL_CAMPAIGNS_WITH_SHARDS, CAMPAIGN_BY_SLUG, CAMPAIGN_USED, CAMPAIGN_WITH_SHARDS_BY_SLUG,
+    DELETE_CAMPAIGN, DELETE_SHARDS, FOLD_SHARDS, INSERT_CAMPAIGN, SHARDS_OF_CAMPAIGN, UPDATE_CAMPAIGN,
+    UpdateCheck, check_update, with_shards,
 };
 use crate::store::now_ms;
 use crate::store::rows::{FromRow, StoredRow};
@@ -23,17 +24,36 @@ impl SqlxStore {
     ) -> Result<Option<(i64, Campaign)>, StoreError> {
         let locked = format!("{CAMPAIGN_BY_SLUG} FOR UPDATE");
         let row = self.query(&locked, &[slug.into()]).fetch_optional(&mut *conn).await.map_err(error)?;
-        row.map(|row| Ok((row.int("id")?, Campaign::from_row(&row)?))).transpose()
+        let Some(row) = row else { return Ok(None) };
+        let (id, mut campaign) = (row.int("id")?, Campaign::from_row(&row)?);
+        // No draw adds to a shard while the row is locked (each holds a key-share lock on it).
+        let shards = format!("{SHARDS_OF_CAMPAIGN}{}", self.dialect.share_lock());
+        for shard in self.query(&shards, &[id.into()]).fetch_all(&mut *conn).await.map_err(error)? {
+            campaign.spent_pence += shard.int("spent_pence")? as u64;
+        }
+        Ok(Some((id, campaign)))
     }
 
     /// A campaign by slug.
     pub async fn campaign(&self, slug: &str) -> Result<Option<Campaign>, StoreError> {
-        self.one(CAMPAIGN_BY_SLUG, &[slug.into()]).await
+        Ok(self.campaigns_with_shards(CAMPAIGN_WITH_SHARDS_BY_SLUG, &[slug.into()]).await?.pop())
     }
 
     /// Every campaign, newest date first.
     pub async fn campaigns(&self) -> Result<Vec<Campaign>, StoreError> {
-        self.all(ALL_CAMPAIGNS, &[]).await
+        self.campaigns_with_shards(ALL_CAMPAIGNS_WITH_SHARDS, &[]).await
+    }
+
+    async fn campaigns_with_shards(
+        &self,
+        sql: &str,
+        args: &[crate::store::rows::Arg<'_>],
+    ) -> Result<Vec<Campaign>, StoreError> {
+        self.timed(async {
+            let rows = self.query(sql, args).fetch_all(&self.pool).await.map_err(error)?;
+            with_shards(&rows)
+        })
+        .await
     }
 
     /// Creates a campaign; its slug must be free.
@@ -83,6 +103,9 @@ impl SqlxStore {
                     }
                     UpdateCheck::Allowed => {}
                 }
+                // What it spent without a budget moves into its row, where a budget applies.
+                self.query(FOLD_SHARDS, &[id.into(), id.into()]).execute(&mut *tx).await.map_err(error)?;
+                self.query(DELETE_SHARDS, &[id.into()]).execute(&mut *tx).await.map_err(error)?;
                 self.query(UPDATE_CAMPAIGN, &fields.update_args(id))
                     .execute(&mut *tx)
                     .await

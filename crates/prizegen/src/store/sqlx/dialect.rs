@@ -18,6 +18,46 @@ impl Dialect {
         }
     }
 
+    /// The weakest share lock on the selected rows that still makes a `SELECT … FOR UPDATE` of
+    /// them wait: PostgreSQL's `FOR KEY SHARE` does not conflict with plain updates of non-key
+    /// columns (a limited campaign's `PAY`), MySQL has only the one share lock.
+    pub(super) fn key_share_lock(self) -> &'static str {
+        match self {
+            Dialect::Postgres => " FOR KEY SHARE",
+            Dialect::MySql => " LOCK IN SHARE MODE",
+        }
+    }
+
+    /// The lock a nonce lease takes on its seed's row: leases take turns, and on PostgreSQL
+    /// `FOR NO KEY UPDATE` does not conflict with the `FOR KEY SHARE` every draw holds on its
+    /// seed, so draws never wait for a lease (a rotation's `FOR UPDATE` still waits for them).
+    /// MySQL has only the one exclusive lock, which waits for the draws' share locks.
+    pub(super) fn lease_lock(self) -> &'static str {
+        match self {
+            Dialect::Postgres => " FOR NO KEY UPDATE",
+            Dialect::MySql => " FOR UPDATE",
+        }
+    }
+
+    /// Adds `?` pence (second argument) to campaign `?`'s (first) spending shard of this
+    /// connection (migration 0005): its server process or connection id, modulo the 1024 shards,
+    /// so concurrent draws — each on its own pooled connection — add to different rows.
+    pub(super) fn add_to_shard(self) -> &'static str {
+        match self {
+            Dialect::Postgres => {
+                "INSERT INTO campaign_spending (campaign_id, shard, spent_pence)
+                 VALUES (?, pg_backend_pid() % 1024, ?)
+                 ON CONFLICT (campaign_id, shard)
+                 DO UPDATE SET spent_pence = campaign_spending.spent_pence + excluded.spent_pence"
+            }
+            Dialect::MySql => {
+                "INSERT INTO campaign_spending (campaign_id, shard, spent_pence)
+                 VALUES (?, CONNECTION_ID() % 1024, ?)
+                 ON DUPLICATE KEY UPDATE spent_pence = spent_pence + VALUES(spent_pence)"
+            }
+        }
+    }
+
     /// `insert` (an `INSERT INTO …`) made to do nothing when it would break a unique key:
     /// for PostgreSQL, the one on the `key` columns (`None`: any); MySQL ignores any.
     pub(super) fn insert_if_absent(self, insert: &str, key: Option<&str>) -> String {

@@ -1,4 +1,4 @@
-//! Draws on the servers: where a new one may go (under a share lock on its seed), paying its
+//! Draws on the servers: where a new one may go (under a key-share lock on its seed), paying its
 //! prize, the insert itself, and reads.
 
 use super::errors::settle;
@@ -10,7 +10,7 @@ use crate::store::draws::{
 use crate::store::players::SESSION_PLAYER;
 use crate::store::rows::FromRow;
 use crate::store::rows::StoredRow;
-use crate::store::stock::{Ladder, PAY, pay_args};
+use crate::store::stock::{BUDGET_OF_CAMPAIGN, Ladder, PAY, pay_args};
 use crate::store::target::{Refusal, Target};
 use crate::store::{
     Award, DrawFilter, InsertOutcome, NewDraw, PrizeDraw, SessionPlayer, StoreError, StoredDraw,
@@ -19,8 +19,9 @@ use prizegen_domain::games::Game;
 use sqlx::AnyConnection;
 
 impl SqlxStore {
-    /// Checks the campaign and the seed. The seed row stays share-locked until the transaction
-    /// ends, so a rotation (which locks it exclusively) cannot reveal it before this draw commits.
+    /// Checks the campaign and the seed. The seed row stays key-share-locked until the
+    /// transaction ends, so a rotation (which locks it `FOR UPDATE`) cannot reveal it before this
+    /// draw commits; draws share the lock, and on PostgreSQL a nonce lease does not wait for it.
     pub(super) async fn target(
         &self,
         conn: &mut AnyConnection,
@@ -30,7 +31,7 @@ impl SqlxStore {
     ) -> Result<Target, StoreError> {
         let seed_sql = format!(
             "SELECT COALESCE(is_current, 0) AS current FROM server_seeds WHERE id = ?{}",
-            self.dialect.share_lock()
+            self.dialect.key_share_lock()
         );
         let seed =
             self.query(&seed_sql, &[seed_id.into()]).fetch_optional(&mut *conn).await.map_err(error)?;
@@ -50,7 +51,9 @@ impl SqlxStore {
     }
 
     /// Pays the largest prize of `prize` that campaign `campaign_id` can still pay, inside the
-    /// draw's transaction (see [`Ladder`]).
+    /// draw's transaction (see [`Ladder`]). A campaign without a budget pays whatever was drawn
+    /// into this connection's spending shard, so winning draws do not queue on the campaign's
+    /// row; one with a budget pays into its row with the conditional [`PAY`], exactly.
     pub(super) async fn award(
         &self,
         conn: &mut AnyConnection,
@@ -58,12 +61,49 @@ impl SqlxStore {
         prize: &PrizeDraw,
     ) -> Result<Award, StoreError> {
         let mut ladder = Ladder::new(prize);
+        let mut unlimited = None;
         while let Some(cost) = ladder.next_cost() {
-            let paid =
-                self.query(PAY, &pay_args(campaign_id, cost)).execute(&mut *conn).await.map_err(error)?;
-            ladder.paid(paid.rows_affected() == 1);
+            let unlimited = match unlimited {
+                Some(unlimited) => unlimited,
+                None => *unlimited.insert(self.without_budget(conn, campaign_id).await?),
+            };
+            let paid = if unlimited {
+                let add = self.dialect.add_to_shard();
+                self.query(add, &[campaign_id.into(), cost.into()])
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(error)?;
+                true
+            } else {
+                let pay = self.query(PAY, &pay_args(campaign_id, cost)).execute(&mut *conn).await;
+                pay.map_err(error)?.rows_affected() == 1
+            };
+            ladder.paid(paid);
         }
         Ok(ladder.award())
+    }
+
+    /// Whether the campaign has no budget, for the rest of this transaction: the answer is read
+    /// again under a key-share lock, which a budget being set (its update locks the row for
+    /// update and folds the shards) waits for — and which waits for it. Draws share the lock
+    /// without waiting for each other. A campaign that has a budget is not locked here; its
+    /// `PAY` is.
+    async fn without_budget(&self, conn: &mut AnyConnection, campaign_id: i64) -> Result<bool, StoreError> {
+        if self.budget_of(conn, BUDGET_OF_CAMPAIGN, campaign_id).await?.is_some() {
+            return Ok(false);
+        }
+        let locked = format!("{BUDGET_OF_CAMPAIGN}{}", self.dialect.key_share_lock());
+        Ok(self.budget_of(conn, &locked, campaign_id).await?.is_none())
+    }
+
+    async fn budget_of(
+        &self,
+        conn: &mut AnyConnection,
+        sql: &str,
+        id: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let row = self.query(sql, &[id.into()]).fetch_optional(&mut *conn).await.map_err(error)?;
+        Ok(row.map(|row| row.maybe_int("budget_pence")).transpose()?.flatten())
     }
 
     /// Whether the session a draw assumed still holds, read inside its transaction (see

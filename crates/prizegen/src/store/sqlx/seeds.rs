@@ -40,9 +40,14 @@ impl SqlxStore {
         self.retrying(|| {
             self.timed(async {
                 let mut tx = self.pool.begin().await.map_err(error)?;
-                let locked = "SELECT next_nonce FROM server_seeds WHERE id = ? AND is_current = 1 FOR UPDATE";
+                // Leases take turns; on PostgreSQL they do not wait for draws, which hold only a
+                // key-share lock on their seed (see `Dialect::lease_lock`).
+                let locked = format!(
+                    "SELECT next_nonce FROM server_seeds WHERE id = ? AND is_current = 1{}",
+                    self.dialect.lease_lock()
+                );
                 let row =
-                    self.query(locked, &[seed_id.into()]).fetch_optional(&mut *tx).await.map_err(error)?;
+                    self.query(&locked, &[seed_id.into()]).fetch_optional(&mut *tx).await.map_err(error)?;
                 let Some(start) = row.map(|row| row.int("next_nonce")).transpose()? else { return Ok(None) };
                 let advance = "UPDATE server_seeds SET next_nonce = next_nonce + ? WHERE id = ?";
                 self.query(advance, &[count.into(), seed_id.into()])
@@ -62,7 +67,7 @@ impl SqlxStore {
         let args = insert_seed_args(&candidate, now);
         self.timed(async {
             let mut tx = self.pool.begin().await.map_err(error)?;
-            // The lock waits for draws holding a share lock on the seed to commit.
+            // The lock waits for draws holding a (key-)share lock on the seed to commit.
             let current = "SELECT id FROM server_seeds WHERE is_current = 1 FOR UPDATE";
             let revealed_id = self.query(current, &[]).fetch_one(&mut *tx).await.map_err(error)?.int("id")?;
             let reveal = "UPDATE server_seeds SET is_current = NULL, revealed_at = ? WHERE id = ?";

@@ -95,8 +95,10 @@ impl SqlxStore {
                 // Whether its seed was revealed before this claim (then the draw is not among
                 // the seed's Merkle leaves): a locking read, so it waits for a rotation under way
                 // and sees the latest row even where the transaction reads a snapshot (MariaDB).
-                let seed_sql =
-                    format!("SELECT revealed_at FROM server_seeds WHERE id = ?{}", self.dialect.share_lock());
+                let seed_sql = format!(
+                    "SELECT revealed_at FROM server_seeds WHERE id = ?{}",
+                    self.dialect.key_share_lock()
+                );
                 let seed = self
                     .query(&seed_sql, &[generation.seed_id.into()])
                     .fetch_one(&mut *tx)
