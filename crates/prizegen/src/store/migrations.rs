@@ -71,11 +71,12 @@ mod tests {
         assert_eq!(versions(pending(THREE, 0)), [1, 2, 3], "a new database gets everything");
         assert_eq!(versions(pending(THREE, 1)), [2, 3]);
         assert!(pending(THREE, 3).next().is_none(), "an up-to-date database gets nothing");
-        assert!(pending(SQLITE, 4).next().is_none(), "databases at version 4 are not migrated again");
-        assert_eq!(versions(pending(SQLITE, 3)), [4], "a version-3 database gets the audit log");
+        assert!(pending(SQLITE, 5).next().is_none(), "databases at version 5 are not migrated again");
+        assert_eq!(versions(pending(SQLITE, 4)), [5], "a version-4 database gets the spending shards");
+        assert_eq!(versions(pending(SQLITE, 3)), [4, 5], "a version-3 database gets the audit log, then 5");
         assert_eq!(
             versions(pending(SQLITE, 1)),
-            [2, 3, 4],
+            [2, 3, 4, 5],
             "a version-1 database gets the players, then the rest"
         );
     }
