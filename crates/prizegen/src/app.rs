@@ -73,7 +73,7 @@ pub fn generator(
 /// Service 1: opens the database (migrating it) and loads the current seed.
 pub async fn frontend(config: &FrontendConfig, instance: Option<String>) -> anyhow::Result<App> {
     let identity = Arc::new(Identity::new("frontend", VERSION, instance)?);
-    let metrics = Arc::new(Metrics::new(|_| {}));
+    let metrics = Arc::new(Metrics::new(crate::store::register_metrics));
     let front = Arc::new(Frontend::start(config, identity.clone(), metrics.clone()).await?);
     let lifecycle = Arc::new(Lifecycle::default());
     let router = server::with_common_routes(

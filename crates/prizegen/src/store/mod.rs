@@ -56,6 +56,23 @@ pub use seeds::{Rotation, SeedRecord};
 pub use sequences::{NewSequence, SequenceOutcome, StoredSequence};
 pub use served_by::ServedBy;
 pub use stats::OutcomeCount;
+
+/// Registers the SQLite writer's figures: `prizegen_sqlite_commit_duration_seconds` (each group
+/// commit, `BEGIN` to the end of `COMMIT`, its fsync included) and `prizegen_sqlite_commit_writes`
+/// (the writes it carried). Empty on the database servers.
+pub fn register_metrics(registry: &mut prometheus_client::registry::Registry) {
+    let writer = &*sqlite::WRITER_METRICS;
+    registry.register(
+        "sqlite_commit_duration_seconds",
+        "Time of each SQLite group commit, fsync included",
+        writer.commit_seconds.clone(),
+    );
+    registry.register(
+        "sqlite_commit_writes",
+        "Writes in each SQLite group commit",
+        writer.commit_writes.clone(),
+    );
+}
 pub use stock::{Award, PrizeDraw};
 pub use url::{BadDatabaseUrl, DatabaseUrl};
 

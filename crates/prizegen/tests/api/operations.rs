@@ -34,6 +34,9 @@ async fn every_service_has_health_readiness_metrics_and_served_by() {
         front.contains(r#"prizegen_dependency_calls_total{dependency="letters",outcome="ok"} 1"#),
         "{front}"
     );
+    // The SQLite writer's figures (empty on the database servers).
+    assert!(front.contains("prizegen_sqlite_commit_duration_seconds_count"), "{front}");
+    assert!(front.contains("prizegen_sqlite_commit_writes_bucket"), "{front}");
     let letters = app.service_url(Service::Letters);
     let text = app.http.get(format!("{letters}/metrics")).send().await.unwrap().text().await.unwrap();
     // A lone call goes alone, not in a batch.

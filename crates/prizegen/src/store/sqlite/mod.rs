@@ -19,6 +19,8 @@ mod sequences;
 mod stats;
 mod threads;
 
+pub use threads::WRITER_METRICS;
+
 use super::StoreError;
 use super::constraints::{Answer, Constraint};
 use super::now_ms;
