@@ -55,6 +55,8 @@ pub fn generator(
         Service::Numbers => crate::numbers::routes(imp, batch_route),
         Service::Rules => crate::rules::routes(imp, batch_route),
     };
+    // Fault switches act on the contract's calls, not on health and metrics.
+    let routes = routes.layer(axum::middleware::from_fn(server::faults::apply));
     let metrics = Arc::new(Metrics::new(|_| {}));
     let lifecycle = Arc::new(Lifecycle::default());
     let router = server::with_common_routes(

@@ -14,6 +14,7 @@ pub mod account_prize;
 pub mod attack;
 pub mod batch;
 pub mod character;
+pub mod faults;
 pub mod instance;
 pub mod prize_pool;
 pub mod spy_mission;

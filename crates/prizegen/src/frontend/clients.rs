@@ -114,6 +114,7 @@ impl ServiceClient {
         base_url: &str,
         timeout: Duration,
         batch: BatchConfig,
+        fault: Arc<super::faults::Switch>,
         metrics: Arc<Metrics>,
     ) -> Self {
         let mut connector = HttpConnector::new();
@@ -128,6 +129,7 @@ impl ServiceClient {
             base: base_url.trim_end_matches('/').into(),
             client,
             timeout,
+            fault,
             metrics,
         });
         let batcher = (batch.max_items > 1).then(|| Batcher::start(transport.clone(), batch));
@@ -216,6 +218,8 @@ pub struct Transport {
     client: Client<HttpConnector, Full<Bytes>>,
     /// The deadline of every call.
     pub timeout: Duration,
+    /// The operator's fault switch for this service, sent with every call.
+    fault: Arc<super::faults::Switch>,
     metrics: Arc<Metrics>,
 }
 
@@ -290,13 +294,15 @@ impl Transport {
         body: Bytes,
         request_id: &str,
     ) -> Result<Request<Full<Bytes>>, DependencyError> {
-        Request::builder()
+        let mut request = Request::builder()
             .method(method)
             .uri(format!("{}{path}", self.base))
             .header(header::CONTENT_TYPE, "application/json")
-            .header(&REQUEST_ID, request_id)
-            .body(Full::new(body))
-            .map_err(|e| self.contract(format!("bad URL {}{path}: {e}", self.base)))
+            .header(&REQUEST_ID, request_id);
+        if let Some((name, value)) = self.fault.header() {
+            request = request.header(name, value);
+        }
+        request.body(Full::new(body)).map_err(|e| self.contract(format!("bad URL {}{path}: {e}", self.base)))
     }
 
     fn served_by_of<B>(&self, response: &http::Response<B>) -> Result<Instance, DependencyError> {

@@ -23,6 +23,7 @@ pub mod campaigns;
 pub mod clients;
 pub mod draws;
 pub mod error;
+pub mod faults;
 pub mod forms;
 pub mod leaderboard;
 pub mod nonces;

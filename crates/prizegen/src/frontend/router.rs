@@ -42,7 +42,9 @@ fn api_routes() -> Router<Arc<Frontend>> {
         .routes(routes!(api::players::profile))
         .routes(routes!(api::players::sign_in))
         .routes(routes!(api::players::sign_out))
-        .routes(routes!(api::leaderboard::show));
+        .routes(routes!(api::leaderboard::show))
+        .routes(routes!(api::faults::list))
+        .routes(routes!(api::faults::switch));
     with_openapi_document(routes, "/api/v1/openapi.json").route("/api/v1/{*rest}", any(api_not_found))
 }
 
@@ -76,5 +78,6 @@ fn page_routes(front: &Arc<Frontend>) -> Router<Arc<Frontend>> {
         .route("/admin/campaigns", post(admin::campaigns::create))
         .route("/admin/campaigns/{slug}", get(admin::campaigns::edit).post(admin::campaigns::update))
         .route("/admin/campaigns/{slug}/delete", post(admin::campaigns::delete))
+        .route("/admin/faults/{service}", post(admin::campaigns::switch_faults))
         .layer(axum::middleware::from_fn_with_state(front.clone(), pages::render_error_pages))
 }

@@ -59,6 +59,8 @@ pub struct Frontend {
     pub trees: super::audit::Trees,
     /// The public statistics' last answers.
     pub stats: super::stats::StatsCache,
+    /// The operator's fault switches for services 2–4.
+    pub faults: Arc<super::faults::FaultSwitches>,
 }
 
 impl Frontend {
@@ -74,8 +76,13 @@ impl Frontend {
             .await
             .context("loading the server seed")?;
         tracing::info!(commitment = %seed.hash, "current server seed loaded");
+        // The operator's fault switches, as the audit log has them; read again every second.
+        let faults = Arc::new(super::faults::FaultSwitches::default());
+        faults.load(&store).await.context("reading the fault switches")?;
+        super::faults::FaultSwitches::keep_loading(Arc::downgrade(&faults), store.clone());
         let client = |service, url: &str| {
-            ServiceClient::new(service, url, config.call_timeout, config.batch, metrics.clone())
+            let fault = faults.of(service).clone();
+            ServiceClient::new(service, url, config.call_timeout, config.batch, fault, metrics.clone())
         };
         let deps = Dependencies {
             letters: client(Service::Letters, &config.letters_url),
@@ -105,6 +112,7 @@ impl Frontend {
             players,
             trees: Default::default(),
             stats: Default::default(),
+            faults,
         })
     }
 }

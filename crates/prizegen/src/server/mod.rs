@@ -4,6 +4,7 @@
 
 pub mod batch;
 pub mod error;
+pub mod faults;
 pub mod forwarded;
 pub mod health;
 pub mod identity;

@@ -71,7 +71,8 @@ pub enum Actor {
 }
 
 impl Actor {
-    fn name(self) -> &'static str {
+    /// How the audit log names who acted.
+    pub fn name(self) -> &'static str {
         match self {
             Self::Api => "operator token (API)",
             Self::AdminPage => "operator (admin pages)",
@@ -173,6 +174,10 @@ impl NewEntry {
     }
 
     /// The operator signed in to the admin pages.
+    pub(super) fn fault_switched(service: &str, details: Value) -> Self {
+        Self { kind: "fault.switched", subject: service.to_owned(), details }
+    }
+
     pub(super) fn operator_signed_in() -> Self {
         Self { kind: "operator.signed-in", subject: String::new(), details: json!({"via": "admin pages"}) }
     }

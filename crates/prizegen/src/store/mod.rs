@@ -405,6 +405,16 @@ impl Store {
         backend!(self.seal_seed(seed_hash, draws, root))
     }
 
+    /// Records that the operator switched a service's faults (`fault.switched`; `details` has
+    /// `before`, `after` and `by`). The latest such entry of a service is its switch.
+    pub async fn record_fault_switch(
+        &self,
+        service: &str,
+        details: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        backend!(self.record_fault_switch(service.to_owned(), details))
+    }
+
     /// Records an operator's sign-in to the admin pages.
     pub async fn record_sign_in(&self) -> Result<(), StoreError> {
         backend!(self.record_sign_in())

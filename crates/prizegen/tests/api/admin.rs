@@ -241,3 +241,47 @@ async fn the_csrf_token_is_checked_before_the_fields_and_only_forms_are_read() {
     let listed: Value = app.get("/api/v1/draws").await.json().await.unwrap();
     assert_eq!(listed["draws"], json!([]), "nothing was drawn");
 }
+
+#[tokio::test]
+async fn the_operator_switches_faults_from_the_admin_page() {
+    let Some(app) = TestApp::spawn().await else { return };
+    let http = client();
+    let signed = sign_in(&app, &http).await;
+    let form = [("latency_ms", ""), ("error_percent", "100"), ("hang_percent", "")];
+    let (status, page) = post_form(&app, &http, &signed, "/admin/faults/letters", &form).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Faults of letters: latency_ms=0,error_share=1,hang_share=0."), "{page}");
+    assert!(page.contains(r#"data-service="letters""#) && page.contains(r#"data-on="true""#), "{page}");
+    let faults: Value = app.get("/api/v1/faults").await.json().await.unwrap();
+    assert_eq!(faults["letters"]["error_share"], 1.0, "{faults}");
+    assert_eq!(app.post_draw(json!({"game": "account-prize"})).await.status(), 503);
+    let entries: Value = app.get("/api/v1/audit?limit=100").await.json().await.unwrap();
+    let switched =
+        entries["entries"].as_array().unwrap().iter().find(|e| e["kind"] == "fault.switched").cloned();
+    assert_eq!(switched.unwrap()["details"]["by"], "operator (admin pages)");
+
+    // Refused values come back on the page (422), and change nothing.
+    for bad in [
+        [("latency_ms", "1.5"), ("error_percent", ""), ("hang_percent", "")],
+        [("latency_ms", ""), ("error_percent", "60"), ("hang_percent", "60")],
+    ] {
+        let (status, page) = post_form(&app, &http, &signed, "/admin/faults/letters", &bad).await;
+        assert_eq!(status, 422, "{page}");
+        assert!(page.contains(r#"id="fault-error""#), "{page}");
+    }
+    let (status, _) = post_form(&app, &http, &signed, "/admin/faults/frontend", &form).await;
+    assert_eq!(status, 404);
+    let faults: Value = app.get("/api/v1/faults").await.json().await.unwrap();
+    assert_eq!(faults["letters"]["error_share"], 1.0, "unchanged: {faults}");
+
+    // Off from the page: draws as before.
+    let off = [("latency_ms", "0"), ("error_percent", "0"), ("hang_percent", "0")];
+    let (status, page) = post_form(&app, &http, &signed, "/admin/faults/letters", &off).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Faults of letters: off."), "{page}");
+    assert_eq!(app.post_draw(json!({"game": "account-prize"})).await.status(), 201);
+    // Without a session the form is refused.
+    let anonymous = http.post(format!("{}/admin/faults/letters", app.url)).form(&form).send().await.unwrap();
+    assert_ne!(anonymous.status(), 200);
+    assert_eq!(app.post_draw(json!({"game": "account-prize"})).await.status(), 201, "still off");
+}

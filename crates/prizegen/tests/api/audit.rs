@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
 /// Every entry, in order, read a page at a time.
-async fn entries(app: &TestApp) -> Vec<Value> {
+pub async fn entries(app: &TestApp) -> Vec<Value> {
     let (mut all, mut after) = (Vec::new(), 0);
     loop {
         let page: Value =
@@ -32,7 +32,7 @@ fn kinds(entries: &[Value]) -> Vec<String> {
 }
 
 /// `prizegen audit verify <source>`: its exit code and what it printed.
-async fn audit_verify(source: &str) -> (i32, String) {
+pub async fn audit_verify(source: &str) -> (i32, String) {
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_prizegen"))
         .args(["audit", "verify", source])
         .output()

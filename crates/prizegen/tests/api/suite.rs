@@ -8,6 +8,7 @@ mod campaigns;
 mod draws;
 mod errors;
 mod fairness;
+mod faults;
 mod games;
 mod load;
 mod operations;

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod campaigns;
 pub mod draws;
 pub mod fairness;
+pub mod faults;
 pub mod games;
 pub mod leaderboard;
 pub mod players;

@@ -194,8 +194,28 @@ fn summary(kind: &str, details: &Value) -> Vec<Part> {
             vec![text(deleted), by(details)]
         }
         "operator.signed-in" => vec![text(format!("signed in ({})", words(&details["via"])))],
+        "fault.switched" => {
+            let switched =
+                format!("faults {} (were {})", fault(&details["after"]), fault(&details["before"]));
+            vec![text(switched), by(details)]
+        }
         _ => vec![text(details.to_string())],
     }
+}
+
+/// A fault switch in words: "off", or what is on.
+fn fault(switch: &Value) -> String {
+    let number = |name: &str| switch[name].as_f64().unwrap_or(0.0);
+    let mut on = Vec::new();
+    if number("latency_ms") > 0.0 {
+        on.push(format!("+{} ms", number("latency_ms")));
+    }
+    for (name, what) in [("error_share", "errors"), ("hang_share", "hangs")] {
+        if number(name) > 0.0 {
+            on.push(format!("{}% {what}", (number(name) * 100.0).round()));
+        }
+    }
+    if on.is_empty() { "off".to_owned() } else { on.join(", ") }
 }
 
 /// An entry's subject by its form: a seed's commitment (64 hex digits), a draw's id (a UUID,
@@ -327,9 +347,20 @@ mod tests {
     }
 
     #[test]
+    fn a_fault_switch_reads_as_what_is_on_and_what_was() {
+        let off = json!({"latency_ms": 0, "error_share": 0.0, "hang_share": 0.0});
+        let on = json!({"latency_ms": 3000, "error_share": 0.2, "hang_share": 0.0});
+        let details = json!({"before": off, "after": on, "by": "operator token (API)"});
+        assert_eq!(
+            read(&summary("fault.switched", &details)),
+            "faults +3000 ms, 20% errors (were off) · by operator token (API)"
+        );
+    }
+
+    #[test]
     fn an_unknown_kind_shows_its_details_as_they_are() {
         let details = json!({"x": 1});
-        assert_eq!(read(&summary("fault.switched", &details)), r#"{"x":1}"#);
+        assert_eq!(read(&summary("something.new", &details)), r#"{"x":1}"#);
         assert_eq!(Hex::new("abc".into()).short, "abc");
     }
 }

@@ -86,6 +86,17 @@ impl SqliteStore {
         flatten(outcome)
     }
 
+    /// Records a fault switch (`fault.switched`).
+    pub async fn record_fault_switch(
+        &self,
+        service: String,
+        details: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let entry = NewEntry::fault_switched(&service, details);
+        let outcome = self.threads.write(move |conn| append(conn, vec![entry])).await?;
+        flatten(outcome)
+    }
+
     /// Records an operator's sign-in.
     pub async fn record_sign_in(&self) -> Result<(), StoreError> {
         let outcome = self.threads.write(|conn| append(conn, vec![NewEntry::operator_signed_in()])).await?;

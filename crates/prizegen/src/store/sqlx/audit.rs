@@ -96,6 +96,22 @@ impl SqlxStore {
         .await
     }
 
+    /// Records a fault switch (`fault.switched`).
+    pub async fn record_fault_switch(
+        &self,
+        service: String,
+        details: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        self.retrying(|| {
+            self.timed(async {
+                let mut tx = self.pool.begin().await.map_err(error)?;
+                self.append(&mut tx, vec![NewEntry::fault_switched(&service, details.clone())]).await?;
+                tx.commit().await.map_err(error)
+            })
+        })
+        .await
+    }
+
     /// Records an operator's sign-in.
     pub async fn record_sign_in(&self) -> Result<(), StoreError> {
         self.retrying(|| {

@@ -3,10 +3,12 @@
 //! back on the form, with the API's status and each field's error beside it.
 
 use super::form::{CampaignForm, FormView};
+use crate::contract::faults::{Fault, MAX_LATENCY_MS};
 use crate::frontend::Frontend;
 use crate::frontend::auth::Admin;
 use crate::frontend::campaigns::{self, CampaignError};
 use crate::frontend::error::PageError;
+use crate::frontend::faults;
 use crate::frontend::forms::AdminForm;
 use crate::frontend::pages::{Frame, money, render};
 use crate::server::ApiError;
@@ -15,6 +17,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use http::StatusCode;
+use prizegen_domain::fairness::Service;
 use serde::de::IgnoredAny;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -30,6 +33,15 @@ struct CampaignRow {
     active: bool,
 }
 
+/// One service's fault switch on the page, in the form's units.
+struct FaultRow {
+    service: &'static str,
+    latency_ms: u32,
+    error_percent: String,
+    hang_percent: String,
+    on: bool,
+}
+
 #[derive(Template)]
 #[template(path = "admin_campaigns.html")]
 struct CampaignsPage {
@@ -38,7 +50,68 @@ struct CampaignsPage {
     csrf: String,
     error: Option<String>,
     notice: Option<String>,
+    faults: Vec<FaultRow>,
+    fault_error: Option<String>,
     frame: Frame,
+}
+
+/// The fault form's fields as posted: percentages, empty for 0.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct FaultForm {
+    latency_ms: String,
+    error_percent: String,
+    hang_percent: String,
+}
+
+impl FaultForm {
+    /// The switch it asks for, or what is wrong with it.
+    fn fault(&self) -> Result<Fault, String> {
+        let number = |text: &str, what: &str| -> Result<f64, String> {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(0.0);
+            }
+            text.parse::<f64>().ok().filter(|n| n.is_finite()).ok_or_else(|| format!("{what} is a number"))
+        };
+        let latency = number(&self.latency_ms, "The latency")?;
+        if latency.fract() != 0.0 || !(0.0..=f64::from(MAX_LATENCY_MS)).contains(&latency) {
+            return Err(format!("The latency is a whole number of milliseconds, 0 to {MAX_LATENCY_MS}."));
+        }
+        let fault = Fault {
+            latency_ms: latency as u32,
+            error_share: number(&self.error_percent, "The share of errors")? / 100.0,
+            hang_share: number(&self.hang_percent, "The share of hangs")? / 100.0,
+        };
+        match fault.problem() {
+            Some(_) => {
+                Err("The shares are percentages from 0 to 100, and errors and hangs add up to at most 100."
+                    .into())
+            }
+            None => Ok(fault),
+        }
+    }
+}
+
+/// A share as the form shows it: a percentage to one decimal, `0` when off.
+fn percent(share: f64) -> String {
+    ((share * 1000.0).round() / 10.0).to_string()
+}
+
+fn fault_rows(front: &Frontend) -> Vec<FaultRow> {
+    Service::ALL
+        .into_iter()
+        .map(|service| {
+            let fault = front.faults.of(service).fault();
+            FaultRow {
+                service: service.as_str(),
+                latency_ms: fault.latency_ms,
+                error_percent: percent(fault.error_share),
+                hang_percent: percent(fault.hang_share),
+                on: !fault.is_off(),
+            }
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -96,6 +169,17 @@ async fn list_page(
     notice: Option<String>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
+    list_page_with(front, admin, form, (error, notice, None), status).await
+}
+
+/// The list page with its form's error, its notice and the fault switches' error.
+async fn list_page_with(
+    front: &Frontend,
+    admin: &Admin,
+    form: FormView,
+    (error, notice, fault_error): (Option<String>, Option<String>, Option<String>),
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let campaigns = front
         .store
         .campaigns()
@@ -113,7 +197,17 @@ async fn list_page(
         })
         .collect();
     let csrf = front.sessions.csrf(&admin.0);
-    let page = CampaignsPage { campaigns, form, csrf, error, notice, frame: Frame::admin(front) };
+    let faults = fault_rows(front);
+    let page = CampaignsPage {
+        campaigns,
+        form,
+        csrf,
+        error,
+        notice,
+        faults,
+        fault_error,
+        frame: Frame::admin(front),
+    };
     Ok(render(status, &page))
 }
 
@@ -149,6 +243,34 @@ pub async fn edit(
     Path(slug): Path<String>,
 ) -> Result<Response, PageError> {
     edit_page(&front, &admin, &slug, None, None, StatusCode::OK).await
+}
+
+/// `POST /admin/faults/{service}`: a service's fault switch.
+pub async fn switch_faults(
+    State(front): State<Arc<Frontend>>,
+    Path(service): Path<String>,
+    AdminForm { admin, fields: form }: AdminForm<FaultForm>,
+) -> Result<Response, PageError> {
+    let blank = FormView::blank();
+    let fault = match form.fault() {
+        Ok(fault) => fault,
+        Err(message) => {
+            let messages = (None, None, Some(message));
+            return list_page_with(&front, &admin, blank, messages, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    match faults::switch(&front.store, &front.faults, &service, fault, Actor::AdminPage).await {
+        Ok(fault) => {
+            let state = if fault.is_off() { "off".to_owned() } else { fault.to_header() };
+            let notice = Some(format!("Faults of {service}: {state}."));
+            list_page_with(&front, &admin, blank, (None, notice, None), StatusCode::OK).await
+        }
+        Err(error) if error.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let messages = (None, None, Some(error.message.clone()));
+            list_page_with(&front, &admin, blank, messages, error.status).await
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// `POST /admin/campaigns`: the new-campaign form.

@@ -1,0 +1,126 @@
+//! The operator's fault switches for letters, numbers and rules (issue 16, `contract/faults.rs`).
+//!
+//! A switch is kept where every front end can read it: the latest `fault.switched` entry of the
+//! service in the audit log (`PUT /api/v1/faults/{service}` appends one). Each front end reads
+//! them at start and every second, and sends the switch with every call to the service, so all
+//! front ends and all instances of the service act alike within a second of a change, with no
+//! restart. Off by default: a database without such entries switches nothing on.
+
+use crate::contract::faults::{Fault, HEADER};
+use crate::server::ApiError;
+use crate::store::{Actor, Store, StoreError};
+use http::HeaderValue;
+use prizegen_domain::fairness::Service;
+use std::sync::{Arc, RwLock, Weak};
+use std::time::Duration;
+
+/// The audit log's kind for a switch.
+pub const KIND: &str = "fault.switched";
+
+/// How often a front end reads the switches again.
+pub const REFRESH: Duration = Duration::from_secs(1);
+
+/// One service's switch, with its header ready to send.
+#[derive(Debug, Default)]
+pub struct Switch {
+    state: RwLock<(Fault, Option<HeaderValue>)>,
+}
+
+impl Switch {
+    /// What is switched on.
+    pub fn fault(&self) -> Fault {
+        self.state.read().map(|state| state.0).unwrap_or_default()
+    }
+
+    /// The header to send with a call, if anything is switched on.
+    pub fn header(&self) -> Option<(&'static str, HeaderValue)> {
+        let state = self.state.read().ok()?;
+        state.1.clone().map(|value| (HEADER, value))
+    }
+
+    /// Switches to `fault`.
+    pub fn set(&self, fault: Fault) {
+        let header = (!fault.is_off()).then(|| HeaderValue::from_str(&fault.to_header()).ok()).flatten();
+        if let Ok(mut state) = self.state.write() {
+            *state = (fault, header);
+        }
+    }
+}
+
+/// The three services' switches.
+#[derive(Debug, Default)]
+pub struct FaultSwitches {
+    /// Service 2.
+    pub letters: Arc<Switch>,
+    /// Service 3.
+    pub numbers: Arc<Switch>,
+    /// Service 4.
+    pub rules: Arc<Switch>,
+}
+
+impl FaultSwitches {
+    /// A service's switch.
+    pub fn of(&self, service: Service) -> &Arc<Switch> {
+        match service {
+            Service::Letters => &self.letters,
+            Service::Numbers => &self.numbers,
+            Service::Rules => &self.rules,
+        }
+    }
+
+    /// Reads the switches from the audit log: each service's latest entry.
+    pub async fn load(&self, store: &Store) -> Result<(), StoreError> {
+        let mut latest = [Fault::default(); 3];
+        for entry in store.audit_of_kind(KIND).await? {
+            let Some(index) = Service::ALL.iter().position(|s| s.as_str() == entry.subject) else { continue };
+            let details: serde_json::Value = serde_json::from_str(&entry.details).unwrap_or_default();
+            if let Ok(fault) = serde_json::from_value::<Fault>(details["after"].clone()) {
+                latest[index] = fault;
+            }
+        }
+        for (service, fault) in Service::ALL.into_iter().zip(latest) {
+            self.of(service).set(fault);
+        }
+        Ok(())
+    }
+
+    /// Reads them again every [`REFRESH`] until the front end is gone.
+    pub fn keep_loading(switches: Weak<Self>, store: Store) {
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(REFRESH).await;
+                let Some(switches) = switches.upgrade() else { return };
+                if let Err(error) = switches.load(&store).await {
+                    tracing::warn!(%error, "reading the fault switches failed; they stay as they were");
+                }
+            }
+        });
+    }
+}
+
+/// Switches `service`'s faults to `fault`, for the API and the admin page alike: checked,
+/// recorded in the audit log (with what it was), then sent with this front end's calls at once
+/// and with every other front end's within [`REFRESH`].
+pub async fn switch(
+    store: &Store,
+    switches: &FaultSwitches,
+    service: &str,
+    fault: Fault,
+    actor: Actor,
+) -> Result<Fault, ApiError> {
+    let Some(service) = Service::ALL.into_iter().find(|s| s.as_str() == service) else {
+        return Err(ApiError::not_found(
+            "unknown_service",
+            format!("{service} is not letters, numbers or rules"),
+        ));
+    };
+    if let Some((field, message)) = fault.problem() {
+        return Err(ApiError::invalid("invalid_field", message).on_field(field));
+    }
+    let switch = switches.of(service);
+    let details = serde_json::json!({"before": switch.fault(), "after": fault, "by": actor.name()});
+    store.record_fault_switch(service.as_str(), details).await?;
+    switch.set(fault);
+    tracing::info!(%service, switch = %fault.to_header(), by = actor.name(), "fault switch changed");
+    Ok(fault)
+}
