@@ -11,6 +11,7 @@ use crate::server::ApiError;
 use crate::store::{Actor, Store, StoreError};
 use http::HeaderValue;
 use prizegen_domain::fairness::Service;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
@@ -56,6 +57,9 @@ pub struct FaultSwitches {
     pub numbers: Arc<Switch>,
     /// Service 4.
     pub rules: Arc<Switch>,
+    /// Switches made on this front end: a reading of the log that began before one is not
+    /// applied (it could undo it for a second).
+    switched_here: AtomicU64,
 }
 
 impl FaultSwitches {
@@ -70,6 +74,7 @@ impl FaultSwitches {
 
     /// Reads the switches from the audit log: each service's latest entry.
     pub async fn load(&self, store: &Store) -> Result<(), StoreError> {
+        let before = self.switched_here.load(Ordering::Acquire);
         let mut latest = [Fault::default(); 3];
         for entry in store.audit_of_kind(KIND).await? {
             let Some(index) = Service::ALL.iter().position(|s| s.as_str() == entry.subject) else { continue };
@@ -77,6 +82,9 @@ impl FaultSwitches {
             if let Ok(fault) = serde_json::from_value::<Fault>(details["after"].clone()) {
                 latest[index] = fault;
             }
+        }
+        if self.switched_here.load(Ordering::Acquire) != before {
+            return Ok(());
         }
         for (service, fault) in Service::ALL.into_iter().zip(latest) {
             self.of(service).set(fault);
@@ -120,6 +128,7 @@ pub async fn switch(
     let switch = switches.of(service);
     let details = serde_json::json!({"before": switch.fault(), "after": fault, "by": actor.name()});
     store.record_fault_switch(service.as_str(), details).await?;
+    switches.switched_here.fetch_add(1, Ordering::AcqRel);
     switch.set(fault);
     tracing::info!(%service, switch = %fault.to_header(), by = actor.name(), "fault switch changed");
     Ok(fault)
