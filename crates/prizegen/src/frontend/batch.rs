@@ -105,7 +105,7 @@ impl Batcher {
         request_id: &str,
     ) -> Result<Raw, DependencyError> {
         let shared = &self.shared;
-        if !self.route_expected() {
+        if !shared.route_expected() {
             return shared.transport.exchange(path, raw_bytes(body), request_id).await;
         }
         if shared.waiting.load(Ordering::Acquire) == 0
@@ -116,12 +116,6 @@ impl Batcher {
             return answer;
         }
         self.submit(path, body, request_id).await
-    }
-
-    /// Whether calls should be batched now (false for a while after a batch found no route).
-    fn route_expected(&self) -> bool {
-        let until = self.shared.alone_until_ms.load(Ordering::Relaxed);
-        until == 0 || self.shared.elapsed_ms() >= until
     }
 
     /// Queues a call and waits for its answer.
@@ -148,10 +142,15 @@ impl Shared {
         u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX).max(1)
     }
 
+    /// Whether calls should be batched now (false for a while after a batch found no route).
+    fn route_expected(&self) -> bool {
+        let until = self.alone_until_ms.load(Ordering::Relaxed);
+        until == 0 || self.elapsed_ms() >= until
+    }
+
     /// Sends one batch and answers each of its calls.
     async fn send(&self, calls: Vec<Call>) {
-        let until = self.alone_until_ms.load(Ordering::Relaxed);
-        if until != 0 && self.elapsed_ms() < until {
+        if !self.route_expected() {
             // An earlier batch found no route while these waited.
             return self.send_alone(calls);
         }
@@ -171,11 +170,7 @@ impl Shared {
         drop(outgoing);
         // The batch request carries the first call's request id; each item carries its own.
         let path = batch::path(service.as_str());
-        let exchange = transport.exchange(&path, json, &calls[0].request_id);
-        let outcome = tokio::time::timeout(transport.timeout, exchange)
-            .await
-            .unwrap_or(Err(DependencyError::Timeout { service, timeout: transport.timeout }));
-        let raw = match outcome {
+        let raw = match transport.exchange_within(&path, json, &calls[0].request_id).await {
             Ok(raw) => raw,
             Err(error) => return answer_all(calls, &error),
         };
@@ -226,11 +221,7 @@ impl Shared {
             let transport = self.transport.clone();
             tokio::spawn(async move {
                 let Call { path, request_id, body, answer } = call;
-                let exchange = transport.exchange(&path, raw_bytes(body), &request_id);
-                let outcome = tokio::time::timeout(transport.timeout, exchange).await.unwrap_or(Err(
-                    DependencyError::Timeout { service: transport.service(), timeout: transport.timeout },
-                ));
-                let _ = answer.send(outcome);
+                let _ = answer.send(transport.exchange_within(&path, raw_bytes(body), &request_id).await);
             });
         }
     }

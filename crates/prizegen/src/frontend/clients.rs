@@ -154,9 +154,7 @@ impl ServiceClient {
         let outcome = match serde_json::value::to_raw_value(body) {
             Ok(json) => tokio::time::timeout(transport.timeout, self.call(path, json, request_id))
                 .await
-                .unwrap_or_else(|_| {
-                    Err(DependencyError::Timeout { service: transport.service, timeout: transport.timeout })
-                })
+                .unwrap_or_else(|_| Err(transport.timed_out()))
                 .and_then(|raw| transport.interpret(raw)),
             Err(e) => Err(transport.contract(e.to_string())),
         };
@@ -217,7 +215,7 @@ pub struct Transport {
     base: Arc<str>,
     client: Client<HttpConnector, Full<Bytes>>,
     /// The deadline of every call.
-    pub timeout: Duration,
+    timeout: Duration,
     /// The operator's fault switch for this service, sent with every call.
     fault: Arc<super::faults::Switch>,
     metrics: Arc<Metrics>,
@@ -269,6 +267,24 @@ impl Transport {
             })?
             .to_bytes();
         Ok(Raw { status, served_by, body })
+    }
+
+    /// [`Self::exchange`] within the call deadline, for a batch or a call its own task sends
+    /// (a draw's own call has its deadline around its wait in the queue too).
+    pub async fn exchange_within(
+        &self,
+        path: &str,
+        json: Bytes,
+        request_id: &str,
+    ) -> Result<Raw, DependencyError> {
+        tokio::time::timeout(self.timeout, self.exchange(path, json, request_id))
+            .await
+            .unwrap_or_else(|_| Err(self.timed_out()))
+    }
+
+    /// The error of a call that passed its deadline.
+    fn timed_out(&self) -> DependencyError {
+        DependencyError::Timeout { service: self.service, timeout: self.timeout }
     }
 
     /// Judges an answer by the contract: a 5xx is the service failing, another error status or
