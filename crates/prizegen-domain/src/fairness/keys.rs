@@ -30,6 +30,11 @@ impl Service {
             Service::Rules => "rules",
         }
     }
+
+    /// The service of that name ([`Self::as_str`]), if any.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
 }
 
 impl fmt::Display for Service {

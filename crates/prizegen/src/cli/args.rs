@@ -412,7 +412,7 @@ pub fn parse_impls(text: &str) -> Result<Impls, String> {
 
 /// `letters`, `numbers` or `rules`.
 pub fn parse_service(text: &str) -> Result<Service, String> {
-    Service::ALL.into_iter().find(|s| s.as_str() == text).ok_or_else(|| {
+    Service::named(text).ok_or_else(|| {
         format!("unknown service {text:?}; the services with keys are: letters, numbers, rules")
     })
 }

@@ -72,34 +72,46 @@ impl FaultSwitches {
         }
     }
 
-    /// Reads the switches from the audit log: each service's latest entry.
-    pub async fn load(&self, store: &Store) -> Result<(), StoreError> {
+    /// Reads the switches from the audit log: each service's latest entry. `false` when a
+    /// switch made here meanwhile kept the reading from being applied.
+    pub async fn load(&self, store: &Store) -> Result<bool, StoreError> {
         let before = self.switched_here.load(Ordering::Acquire);
-        let mut latest = [Fault::default(); 3];
+        // Each service's latest switch; a service never switched is off.
+        let mut latest: Vec<(Service, Fault)> = Service::ALL.map(|s| (s, Fault::default())).into();
         for entry in store.audit_of_kind(KIND).await? {
-            let Some(index) = Service::ALL.iter().position(|s| s.as_str() == entry.subject) else { continue };
             let details: serde_json::Value = serde_json::from_str(&entry.details).unwrap_or_default();
-            if let Ok(fault) = serde_json::from_value::<Fault>(details["after"].clone()) {
-                latest[index] = fault;
+            let fault = serde_json::from_value::<Fault>(details["after"].clone());
+            if let (Some(service), Ok(fault)) = (Service::named(&entry.subject), fault) {
+                latest.push((service, fault));
             }
         }
         if self.switched_here.load(Ordering::Acquire) != before {
-            return Ok(());
+            return Ok(false);
         }
-        for (service, fault) in Service::ALL.into_iter().zip(latest) {
+        for (service, fault) in latest {
             self.of(service).set(fault);
         }
-        Ok(())
+        Ok(true)
     }
 
-    /// Reads them again every [`REFRESH`] until the front end is gone.
+    /// Reads them again every [`REFRESH`] until the front end is gone — only when the audit
+    /// log has grown since the last reading (one row to read, the head, most seconds).
     pub fn keep_loading(switches: Weak<Self>, store: Store) {
         tokio::spawn(async move {
+            let mut read_at_head = None;
             loop {
                 tokio::time::sleep(REFRESH).await;
                 let Some(switches) = switches.upgrade() else { return };
-                if let Err(error) = switches.load(&store).await {
-                    tracing::warn!(%error, "reading the fault switches failed; they stay as they were");
+                let read = match store.audit_head().await {
+                    Ok(head) if read_at_head == Some(head.seq) => continue,
+                    Ok(head) => switches.load(&store).await.map(|applied| applied.then_some(head.seq)),
+                    Err(error) => Err(error),
+                };
+                match read {
+                    Ok(seq) => read_at_head = seq,
+                    Err(error) => {
+                        tracing::warn!(%error, "reading the fault switches failed; they stay as they were")
+                    }
                 }
             }
         });
@@ -116,7 +128,7 @@ pub async fn switch(
     fault: Fault,
     actor: Actor,
 ) -> Result<Fault, ApiError> {
-    let Some(service) = Service::ALL.into_iter().find(|s| s.as_str() == service) else {
+    let Some(service) = Service::named(service) else {
         return Err(ApiError::not_found(
             "unknown_service",
             format!("{service} is not letters, numbers or rules"),
