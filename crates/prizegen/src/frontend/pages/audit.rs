@@ -212,7 +212,7 @@ fn fault(switch: &Value) -> String {
     }
     for (name, what) in [("error_share", "errors"), ("hang_share", "hangs")] {
         if number(name) > 0.0 {
-            on.push(format!("{}% {what}", (number(name) * 100.0).round()));
+            on.push(format!("{}% {what}", super::percent(number(name))));
         }
     }
     if on.is_empty() { "off".to_owned() } else { on.join(", ") }

@@ -182,6 +182,11 @@ fn money(pence: Option<u64>) -> String {
     pence.map_or_else(|| "no limit".to_owned(), |p| prizegen_domain::money::Pence(p).to_string())
 }
 
+/// A share (0–1) as a percentage to one decimal, without the sign: 0.2 → `20`, 0.125 → `12.5`.
+fn percent(share: f64) -> String {
+    ((share * 1000.0).round() / 10.0).to_string()
+}
+
 /// A campaign as the public pages show it.
 struct CampaignView {
     slug: String,

@@ -10,7 +10,7 @@ use crate::frontend::campaigns::{self, CampaignError};
 use crate::frontend::error::PageError;
 use crate::frontend::faults;
 use crate::frontend::forms::AdminForm;
-use crate::frontend::pages::{Frame, money, render};
+use crate::frontend::pages::{Frame, money, percent, render};
 use crate::server::ApiError;
 use crate::store::Actor;
 use askama::Template;
@@ -93,11 +93,6 @@ impl FaultForm {
     }
 }
 
-/// A share as the form shows it: a percentage to one decimal, `0` when off.
-fn percent(share: f64) -> String {
-    ((share * 1000.0).round() / 10.0).to_string()
-}
-
 fn fault_rows(front: &Frontend) -> Vec<FaultRow> {
     Service::ALL
         .into_iter()
@@ -169,15 +164,22 @@ async fn list_page(
     notice: Option<String>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    list_page_with(front, admin, form, (error, notice, None), status).await
+    list_page_with(front, admin, form, Said { error, notice, fault_error: None }, status).await
 }
 
-/// The list page with its form's error, its notice and the fault switches' error.
+/// What the list page says: the campaign form's error, a notice, the fault switches' error.
+#[derive(Default)]
+struct Said {
+    error: Option<String>,
+    notice: Option<String>,
+    fault_error: Option<String>,
+}
+
 async fn list_page_with(
     front: &Frontend,
     admin: &Admin,
     form: FormView,
-    (error, notice, fault_error): (Option<String>, Option<String>, Option<String>),
+    Said { error, notice, fault_error }: Said,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let campaigns = front
@@ -251,26 +253,24 @@ pub async fn switch_faults(
     Path(service): Path<String>,
     AdminForm { admin, fields: form }: AdminForm<FaultForm>,
 ) -> Result<Response, PageError> {
-    let blank = FormView::blank();
-    let fault = match form.fault() {
-        Ok(fault) => fault,
-        Err(message) => {
-            let messages = (None, None, Some(message));
-            return list_page_with(&front, &admin, blank, messages, StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
+    let switched = match form.fault() {
+        Ok(fault) => faults::switch(&front.store, &front.faults, &service, fault, Actor::AdminPage).await,
+        Err(message) => Err(ApiError::invalid("invalid_field", message)),
     };
-    match faults::switch(&front.store, &front.faults, &service, fault, Actor::AdminPage).await {
+    let (said, status) = match switched {
         Ok(fault) => {
             let state = if fault.is_off() { "off".to_owned() } else { fault.to_header() };
-            let notice = Some(format!("Faults of {service}: {state}."));
-            list_page_with(&front, &admin, blank, (None, notice, None), StatusCode::OK).await
+            (
+                Said { notice: Some(format!("Faults of {service}: {state}.")), ..Said::default() },
+                StatusCode::OK,
+            )
         }
         Err(error) if error.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            let messages = (None, None, Some(error.message.clone()));
-            list_page_with(&front, &admin, blank, messages, error.status).await
+            (Said { fault_error: Some(error.message.clone()), ..Said::default() }, error.status)
         }
-        Err(error) => Err(error.into()),
-    }
+        Err(error) => return Err(error.into()),
+    };
+    list_page_with(&front, &admin, FormView::blank(), said, status).await
 }
 
 /// `POST /admin/campaigns`: the new-campaign form.
