@@ -75,9 +75,15 @@ pub fn generator(
 /// Service 1: opens the database (migrating it) and loads the current seed.
 pub async fn frontend(config: &FrontendConfig, instance: Option<String>) -> anyhow::Result<App> {
     let identity = Arc::new(Identity::new("frontend", VERSION, instance)?);
-    let metrics = Arc::new(Metrics::new(crate::store::register_metrics));
-    let front = Arc::new(Frontend::start(config, identity.clone(), metrics.clone()).await?);
+    let recorder = Arc::new(crate::frontend::live::record::Recorder::default());
+    let metrics = Arc::new(Metrics::new(|registry| {
+        crate::store::register_metrics(registry);
+        recorder.register(registry);
+    }));
     let lifecycle = Arc::new(Lifecycle::default());
+    let front =
+        Frontend::start(config, identity.clone(), metrics.clone(), recorder, lifecycle.clone()).await?;
+    let front = Arc::new(front);
     let router = server::with_common_routes(
         crate::frontend::router::routes(front.clone()),
         identity.clone(),

@@ -237,6 +237,9 @@ pub struct UpArgs {
     pub call_timeout: Duration,
     #[command(flatten)]
     pub batch: BatchArgs,
+    /// How often `/live` is updated.
+    #[arg(long, env = "PRIZEGEN_LIVE_INTERVAL", value_parser = parse_duration, default_value = "1s")]
+    pub live_interval: Duration,
     /// Proxies whose `X-Forwarded-For`/`-Proto` are believed (the edge: nginx, an ingress
     /// controller): comma-separated addresses or CIDR blocks. None by default.
     #[arg(long, env = "PRIZEGEN_TRUSTED_PROXIES", default_value = "")]
@@ -269,6 +272,9 @@ pub struct FrontendArgs {
     pub call_timeout: Duration,
     #[command(flatten)]
     pub batch: BatchArgs,
+    /// How often `/live` is updated.
+    #[arg(long, env = "PRIZEGEN_LIVE_INTERVAL", value_parser = parse_duration, default_value = "1s")]
+    pub live_interval: Duration,
     /// This instance's name in `x-served-by` (default: `frontend-<4 hex>`).
     #[arg(long, env = "PRIZEGEN_INSTANCE")]
     pub instance: Option<String>,
@@ -308,6 +314,7 @@ impl FrontendArgs {
             admin_token: admin_token_from_env()?,
             trusted_proxies: self.trusted_proxies.clone(),
             nonce_block: crate::frontend::nonces::BLOCK,
+            live_interval: self.live_interval,
         })
     }
 }

@@ -42,6 +42,7 @@ pub async fn run(args: UpArgs) -> anyhow::Result<()> {
         admin_token: Some(admin_token),
         trusted_proxies: args.trusted_proxies.clone(),
         nonce_block: crate::frontend::nonces::BLOCK,
+        live_interval: args.live_interval,
     };
 
     // Services 2–4 first, so the front end's first request finds them.

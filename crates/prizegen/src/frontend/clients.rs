@@ -3,6 +3,7 @@
 //! is a pure function of its request, so repeating it is safe), and errors that name the service.
 
 use super::batch::{Batcher, Config as BatchConfig};
+use super::live::record::Recorder;
 use crate::contract::Instance;
 use crate::server::identity::REQUEST_ID;
 use crate::server::{Metrics, RequestId};
@@ -68,7 +69,8 @@ impl DependencyError {
         }
     }
 
-    fn outcome_label(&self) -> &'static str {
+    /// The outcome's name in metrics: `timeout`, `unreachable`, `failing` or `contract`.
+    pub fn outcome_label(&self) -> &'static str {
         match self {
             Self::Timeout { .. } => "timeout",
             Self::Unreachable { .. } => "unreachable",
@@ -116,6 +118,7 @@ impl ServiceClient {
         batch: BatchConfig,
         fault: Arc<super::faults::Switch>,
         metrics: Arc<Metrics>,
+        recorder: Arc<Recorder>,
     ) -> Self {
         let mut connector = HttpConnector::new();
         connector.set_nodelay(true);
@@ -131,6 +134,7 @@ impl ServiceClient {
             timeout,
             fault,
             metrics,
+            recorder,
         });
         let batcher = (batch.max_items > 1).then(|| Batcher::start(transport.clone(), batch));
         Self { transport, batcher }
@@ -158,10 +162,11 @@ impl ServiceClient {
                 .and_then(|raw| transport.interpret(raw)),
             Err(e) => Err(transport.contract(e.to_string())),
         };
-        let label = match &outcome {
-            Ok(_) => "ok",
-            Err(e) => e.outcome_label(),
+        let (label, by) = match &outcome {
+            Ok(answer) => ("ok", Some(&answer.served_by)),
+            Err(e) => (e.outcome_label(), None),
         };
+        transport.recorder.call(transport.service, label, by);
         transport.metrics.observe_dependency(
             transport.service.as_str(),
             label,
@@ -219,6 +224,8 @@ pub struct Transport {
     /// The operator's fault switch for this service, sent with every call.
     fault: Arc<super::faults::Switch>,
     metrics: Arc<Metrics>,
+    /// What `/live` counts.
+    recorder: Arc<Recorder>,
 }
 
 impl Transport {

@@ -126,6 +126,24 @@ pub async fn create(
     request: DrawRequest,
     request_id: &RequestId,
 ) -> Result<Created, DrawError> {
+    let started = std::time::Instant::now();
+    let outcome = make(front, request, request_id).await;
+    record(front, started, &outcome);
+    outcome
+}
+
+/// Counts a draw (or a claim) for `/live`: its time and whether it failed on the server's side;
+/// a request refused for its input is not a draw.
+pub fn record<T>(front: &Frontend, started: std::time::Instant, outcome: &Result<T, DrawError>) {
+    let failed = match outcome {
+        Ok(_) => false,
+        Err(DrawError::Dependency(_) | DrawError::Store(_) | DrawError::Exhausted) => true,
+        Err(_) => return,
+    };
+    front.live.recorder().draw(started.elapsed(), failed);
+}
+
+async fn make(front: &Frontend, request: DrawRequest, request_id: &RequestId) -> Result<Created, DrawError> {
     if request.game == Game::PrizePool {
         return Err(DrawError::TwoSteps);
     }

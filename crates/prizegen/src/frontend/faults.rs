@@ -21,6 +21,20 @@ pub const KIND: &str = "fault.switched";
 /// How often a front end reads the switches again.
 pub const REFRESH: Duration = Duration::from_secs(1);
 
+/// A switch in words: "off", or what is on (`+3000 ms, 20% errors, 5% hangs`).
+pub fn describe(fault: &Fault) -> String {
+    let mut on = Vec::new();
+    if fault.latency_ms > 0 {
+        on.push(format!("+{} ms", fault.latency_ms));
+    }
+    for (share, what) in [(fault.error_share, "errors"), (fault.hang_share, "hangs")] {
+        if share > 0.0 {
+            on.push(format!("{}% {what}", super::pages::percent(share)));
+        }
+    }
+    if on.is_empty() { "off".to_owned() } else { on.join(", ") }
+}
+
 /// One service's switch, with its header ready to send.
 #[derive(Debug, Default)]
 pub struct Switch {

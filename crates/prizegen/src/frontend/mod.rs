@@ -26,6 +26,7 @@ pub mod error;
 pub mod faults;
 pub mod forms;
 pub mod leaderboard;
+pub mod live;
 pub mod nonces;
 pub mod pages;
 pub mod players;

@@ -51,7 +51,7 @@ fn api_routes() -> Router<Arc<Frontend>> {
 /// The HTML pages, with the layer that renders their error pages (`PageError`), which need the
 /// state.
 fn page_routes(front: &Arc<Frontend>) -> Router<Arc<Frontend>> {
-    use pages::{admin, audit, draw, fairness, home, leaderboard, play, players, sequences, stats, verify};
+    use pages::{admin, audit, draw, fairness, home, leaderboard, live, play, players, sequences, stats, verify};
     Router::new()
         .route("/", get(home::page))
         .route("/static/{file}", get(pages::assets::file))
@@ -63,6 +63,8 @@ fn page_routes(front: &Arc<Frontend>) -> Router<Arc<Frontend>> {
         .route("/verify", get(verify::page))
         .route("/audit", get(audit::page))
         .route("/stats", get(stats::page))
+        .route("/live", get(live::page))
+        .route("/live/events", get(live::events))
         .route("/register", get(players::register_page).post(players::register))
         .route("/sign-in", get(players::sign_in_page).post(players::sign_in))
         .route("/sign-out", post(players::sign_out))

@@ -69,6 +69,18 @@ pub async fn claim(
     player: Option<&Owner>,
     request_id: &RequestId,
 ) -> Result<StoredDraw, DrawError> {
+    let started = std::time::Instant::now();
+    let outcome = claim_once(front, sequence, player, request_id).await;
+    super::draws::record(front, started, &outcome);
+    outcome
+}
+
+async fn claim_once(
+    front: &Frontend,
+    sequence: &str,
+    player: Option<&Owner>,
+    request_id: &RequestId,
+) -> Result<StoredDraw, DrawError> {
     let unknown = || DrawError::UnknownSequence(sequence.to_owned());
     Sequence::parse(sequence).map_err(|_| unknown())?;
     // Answer the common cases without calling the rules; the claim below still decides races.

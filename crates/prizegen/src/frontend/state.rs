@@ -37,6 +37,8 @@ pub struct FrontendConfig {
     pub trusted_proxies: crate::server::forwarded::TrustedProxies,
     /// Nonces reserved per database round trip (see `nonces.rs`); [`nonces::BLOCK`] normally.
     pub nonce_block: u64,
+    /// How often `/live` is updated.
+    pub live_interval: Duration,
 }
 
 /// The front end's shared state.
@@ -61,6 +63,8 @@ pub struct Frontend {
     pub stats: super::stats::StatsCache,
     /// The operator's fault switches for services 2–4.
     pub faults: Arc<super::faults::FaultSwitches>,
+    /// What `/live` shows.
+    pub live: Arc<super::live::Live>,
 }
 
 impl Frontend {
@@ -69,6 +73,8 @@ impl Frontend {
         config: &FrontendConfig,
         identity: Arc<Identity>,
         metrics: Arc<Metrics>,
+        recorder: Arc<super::live::record::Recorder>,
+        lifecycle: Arc<crate::server::Lifecycle>,
     ) -> anyhow::Result<Self> {
         use anyhow::Context;
         let store = Store::open(&config.database, config.database_options).await?;
@@ -82,13 +88,24 @@ impl Frontend {
         super::faults::FaultSwitches::keep_loading(Arc::downgrade(&faults), store.clone());
         let client = |service, url: &str| {
             let fault = faults.of(service).clone();
-            ServiceClient::new(service, url, config.call_timeout, config.batch, fault, metrics.clone())
+            let (timeout, batch) = (config.call_timeout, config.batch);
+            ServiceClient::new(service, url, timeout, batch, fault, metrics.clone(), recorder.clone())
         };
         let deps = Dependencies {
             letters: client(Service::Letters, &config.letters_url),
             numbers: client(Service::Numbers, &config.numbers_url),
             rules: client(Service::Rules, &config.rules_url),
         };
+        let live = super::live::Live::new(
+            recorder,
+            identity.served_by(),
+            deps.clone(),
+            store.clone(),
+            faults.clone(),
+            lifecycle,
+            config.live_interval,
+        );
+        live.start();
         let operator = OperatorToken::new(config.admin_token.as_deref());
         let sessions = Sessions::new(config.admin_token.as_deref());
         if !operator.is_configured() {
@@ -113,6 +130,7 @@ impl Frontend {
             trees: Default::default(),
             stats: Default::default(),
             faults,
+            live,
         })
     }
 }

@@ -57,6 +57,8 @@ pub struct Options {
     pub batch: prizegen::frontend::batch::Config,
     /// Whether letters, numbers and rules serve the batch route (false: as before it).
     pub batch_route: bool,
+    /// How often `/live` is updated.
+    pub live_interval: Duration,
 }
 
 impl Default for Options {
@@ -72,6 +74,7 @@ impl Default for Options {
             trusted_proxies: Default::default(),
             batch: Default::default(),
             batch_route: true,
+            live_interval: Duration::from_secs(1),
         }
     }
 }
@@ -175,6 +178,7 @@ impl TestApp {
             admin_token: Some(ADMIN_TOKEN.to_owned()),
             nonce_block: self.options.nonce_block,
             trusted_proxies: self.options.trusted_proxies.clone(),
+            live_interval: self.options.live_interval,
         }
     }
 

@@ -17,6 +17,9 @@ pub const STYLESHEET: &str = include_str!("../../../static/style.css");
 /// The verifier module, as written.
 pub const VERIFIER: &str = include_str!("../../../static/verify.js");
 
+/// The live page's module, as written.
+pub const LIVE: &str = include_str!("../../../static/live.js");
+
 /// One static file: its name's stem and extension, its media type and its content.
 struct Asset {
     stem: &'static str,
@@ -26,7 +29,7 @@ struct Asset {
 }
 
 /// Every static file the pages use.
-const ASSETS: [Asset; 2] = [
+const ASSETS: [Asset; 3] = [
     Asset { stem: "style", extension: "css", content_type: "text/css; charset=utf-8", content: STYLESHEET },
     Asset {
         stem: "verify",
@@ -34,10 +37,11 @@ const ASSETS: [Asset; 2] = [
         content_type: "text/javascript; charset=utf-8",
         content: VERIFIER,
     },
+    Asset { stem: "live", extension: "js", content_type: "text/javascript; charset=utf-8", content: LIVE },
 ];
 
 /// `/static/<stem>.<the first 16 hex digits of its SHA-256>.<extension>` of each of [`ASSETS`].
-static HREFS: LazyLock<[String; 2]> = LazyLock::new(|| {
+static HREFS: LazyLock<[String; 3]> = LazyLock::new(|| {
     ASSETS.each_ref().map(|a| {
         let hash = hex::encode(Sha256::digest(a.content));
         format!("/static/{}.{}.{}", a.stem, &hash[..16], a.extension)
@@ -52,6 +56,11 @@ pub fn stylesheet_href() -> &'static str {
 /// Where the `/verify` page loads the verifier module from (`verify.html` calls it).
 pub fn verifier_src() -> &'static str {
     &HREFS[1]
+}
+
+/// Where the `/live` page loads its module from (`live.html` calls it).
+pub fn live_src() -> &'static str {
+    &HREFS[2]
 }
 
 /// A year: the longest a cache is asked to keep anything.
@@ -117,14 +126,16 @@ mod tests {
         assert!(body.contains("export async function verify("), "the module itself");
     }
 
-    /// The module writes values as text and styles nothing inline (the CSP refuses inline
+    /// The modules write values as text and style nothing inline (the CSP refuses inline
     /// styles; HTML built from a draw's data would be a way in for a script).
     #[test]
-    fn the_verifier_writes_text_not_html() {
-        for banned in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", ".style.", "eval("] {
-            assert!(!VERIFIER.contains(banned), "verify.js uses {banned}");
+    fn the_modules_write_text_not_html() {
+        for (name, module) in [("verify.js", VERIFIER), ("live.js", LIVE)] {
+            for banned in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", ".style.", "eval("] {
+                assert!(!module.contains(banned), "{name} uses {banned}");
+            }
+            assert!(module.contains("textContent"), "{name}");
         }
-        assert!(VERIFIER.contains("textContent"));
     }
 
     #[tokio::test]

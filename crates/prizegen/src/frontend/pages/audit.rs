@@ -9,6 +9,7 @@ use crate::frontend::Frontend;
 use crate::frontend::auth::Visitor;
 use crate::frontend::error::PageError;
 use crate::frontend::view::rfc3339;
+use crate::contract::faults::Fault;
 use crate::store::AuditEntry;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -205,17 +206,8 @@ fn summary(kind: &str, details: &Value) -> Vec<Part> {
 
 /// A fault switch in words: "off", or what is on.
 fn fault(switch: &Value) -> String {
-    let number = |name: &str| switch[name].as_f64().unwrap_or(0.0);
-    let mut on = Vec::new();
-    if number("latency_ms") > 0.0 {
-        on.push(format!("+{} ms", number("latency_ms")));
-    }
-    for (name, what) in [("error_share", "errors"), ("hang_share", "hangs")] {
-        if number(name) > 0.0 {
-            on.push(format!("{}% {what}", super::percent(number(name))));
-        }
-    }
-    if on.is_empty() { "off".to_owned() } else { on.join(", ") }
+    serde_json::from_value::<Fault>(switch.clone())
+        .map_or_else(|_| switch.to_string(), |fault| crate::frontend::faults::describe(&fault))
 }
 
 /// An entry's subject by its form: a seed's commitment (64 hex digits), a draw's id (a UUID,

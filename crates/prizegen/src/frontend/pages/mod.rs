@@ -2,7 +2,8 @@
 //! [`play`] (a game's page and its Draw button), [`sequences`] (prize-pool's two buttons),
 //! [`draw`] (a draw's page), [`fairness`], [`verify`] (a draw recomputed in the browser), the
 //! [`audit`] log, the public [`stats`], the players' own ([`players`]: register, sign in, "my
-//! draws", profiles) and the [`leaderboard`], and the operator's [`admin`] pages. The game's
+//! draws", profiles) and the [`leaderboard`], the [`live`] view, and the operator's [`admin`]
+//! pages. The game's
 //! page they build on is `game_page.rs`; the character form's fields are [`character_form`]; the
 //! charts are drawn by `chart.rs` (winnings) and `outcome_chart.rs` (observed against expected
 //! outcomes); the one stylesheet they all link (`static/style.css`) and the verifier module
@@ -23,6 +24,7 @@ pub mod fairness;
 mod game_page;
 pub mod home;
 pub mod leaderboard;
+pub mod live;
 mod outcome_chart;
 pub mod play;
 pub mod players;
@@ -183,7 +185,7 @@ fn money(pence: Option<u64>) -> String {
 }
 
 /// A share (0–1) as a percentage to one decimal, without the sign: 0.2 → `20`, 0.125 → `12.5`.
-fn percent(share: f64) -> String {
+pub(crate) fn percent(share: f64) -> String {
     ((share * 1000.0).round() / 10.0).to_string()
 }
 
