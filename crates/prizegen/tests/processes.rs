@@ -229,3 +229,78 @@ async fn serve_processes_a_sigkilled_generator_and_its_return() {
     let recovered = draw(&http, &url).await;
     assert_ne!(recovered["served_by"]["letters"], first["served_by"]["letters"], "a new letters instance");
 }
+
+/// The resident memory of a process, from `/proc/<pid>/status`, in kB.
+fn rss_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// One open `/live/events` stream over a plain socket: it counts the events it reads.
+async fn viewer(address: std::net::SocketAddr, events: std::sync::Arc<std::sync::atomic::AtomicU64>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .unwrap_or_else(|e| panic!("a viewer connects (with 1,000 viewers, check `ulimit -n`): {e}"));
+    stream.write_all(b"GET /live/events HTTP/1.1\r\nhost: test\r\n\r\n").await.unwrap();
+    let mut buffer = vec![0; 16 * 1024];
+    loop {
+        let n = stream.read(&mut buffer).await.unwrap();
+        if n == 0 {
+            return;
+        }
+        let seen = buffer[..n].windows(7).filter(|w| w == b"event: ").count();
+        events.fetch_add(seen as u64, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// `/live` holds 1,000 open viewers: every one gets every snapshot, the front end's memory
+/// grows by a bounded amount per viewer (queues hold shared frames, never copies), and draws
+/// are served meanwhile.
+#[tokio::test]
+async fn a_thousand_live_viewers_are_served_in_bounded_memory() {
+    const VIEWERS: usize = 1000;
+    let dir = tempfile::tempdir().unwrap();
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+    let (process, url, _) = up(dir.path());
+    draw(&http, &url).await;
+    let metric = |text: &str, name: &str| {
+        text.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse::<f64>().ok()).unwrap()
+    };
+    let before = rss_kb(process.child.id());
+
+    let address: std::net::SocketAddr = url.strip_prefix("http://").unwrap().parse().unwrap();
+    let events = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let viewers: Vec<_> = (0..VIEWERS).map(|_| tokio::spawn(viewer(address, events.clone()))).collect();
+    let started = std::time::Instant::now();
+    loop {
+        let text = http.get(format!("{url}/metrics")).send().await.unwrap().text().await.unwrap();
+        if metric(&text, "prizegen_live_viewers") == VIEWERS as f64 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "not all viewers joined:\n{text}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Three more snapshots reach every viewer, while draws go on.
+    let counted = events.load(std::sync::atomic::Ordering::Relaxed);
+    for _ in 0..6 {
+        draw(&http, &url).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let after = rss_kb(process.child.id());
+    let started = std::time::Instant::now();
+    while events.load(std::sync::atomic::Ordering::Relaxed) < counted + 3 * VIEWERS as u64 {
+        assert!(started.elapsed() < Duration::from_secs(60), "the viewers stopped getting snapshots");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let text = http.get(format!("{url}/metrics")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(metric(&text, "prizegen_live_viewers_dropped_total"), 0.0, "nobody fell behind");
+    // A viewer's connection, task and queue: tens of kB, not a buffer of everything sent.
+    let per_viewer = after.saturating_sub(before) / VIEWERS as u64;
+    eprintln!("RSS {before} kB before, {after} kB with {VIEWERS} viewers: {per_viewer} kB each");
+    assert!(per_viewer <= 64, "{per_viewer} kB per viewer ({before} kB → {after} kB)");
+    for viewer in viewers {
+        viewer.abort();
+    }
+}

@@ -51,7 +51,9 @@ fn api_routes() -> Router<Arc<Frontend>> {
 /// The HTML pages, with the layer that renders their error pages (`PageError`), which need the
 /// state.
 fn page_routes(front: &Arc<Frontend>) -> Router<Arc<Frontend>> {
-    use pages::{admin, audit, draw, fairness, home, leaderboard, live, play, players, sequences, stats, verify};
+    use pages::{
+        admin, audit, draw, fairness, home, leaderboard, live, play, players, sequences, stats, verify,
+    };
     Router::new()
         .route("/", get(home::page))
         .route("/static/{file}", get(pages::assets::file))

@@ -104,6 +104,7 @@ impl Frontend {
             faults.clone(),
             lifecycle,
             config.live_interval,
+            config.call_timeout,
         );
         live.start();
         let operator = OperatorToken::new(config.admin_token.as_deref());

@@ -10,6 +10,7 @@ mod errors;
 mod fairness;
 mod faults;
 mod games;
+mod live;
 mod load;
 mod operations;
 mod pages;

@@ -14,7 +14,7 @@
 
 pub mod record;
 
-use super::clients::{DependencyError, Dependencies};
+use super::clients::{Dependencies, DependencyError};
 use super::faults::FaultSwitches;
 use crate::contract::Instance;
 use crate::contract::faults::Fault;
@@ -35,11 +35,9 @@ pub const QUEUE: usize = 4;
 /// The most event streams open at once; more are refused with a 503.
 pub const MAX_VIEWERS: usize = 4096;
 
-/// Intervals the shares, rates and latencies are computed over.
+/// Intervals the shares, rates, latencies and states are computed over, at least: more when
+/// that is not twice a call's deadline, so a call that timed out is always seen.
 const WINDOW: usize = 5;
-
-/// Intervals a dependency's state is judged from (its most recent calls).
-const RECENT: usize = 2;
 
 /// How long the ticker waits for the dependencies' `/healthz` and the database's ping.
 const PROBE_TIMEOUT: Duration = Duration::from_millis(400);
@@ -53,6 +51,8 @@ pub struct Live {
     faults: Arc<FaultSwitches>,
     lifecycle: Arc<Lifecycle>,
     interval: Duration,
+    /// Intervals in the window.
+    window: usize,
     viewers: Mutex<Vec<mpsc::Sender<Bytes>>>,
     /// The last snapshot and its frame, sent first to a new viewer.
     latest: RwLock<(Bytes, Option<Arc<Snapshot>>)>,
@@ -171,9 +171,9 @@ pub struct DependencyState {
 pub enum State {
     /// Its calls succeed, or (without calls) it answers its health check.
     Up,
-    /// Some of its recent calls failed.
+    /// Some of its calls in the window failed.
     Degraded,
-    /// All of its recent calls failed, or (without calls) its health check did.
+    /// All of its calls in the window failed, or (without calls) its health check did.
     Down,
 }
 
@@ -215,7 +215,10 @@ impl Live {
         faults: Arc<FaultSwitches>,
         lifecycle: Arc<Lifecycle>,
         interval: Duration,
+        call_timeout: Duration,
     ) -> Arc<Self> {
+        let interval = interval.max(Duration::from_millis(1));
+        let needed = (2.0 * call_timeout.as_secs_f64() / interval.as_secs_f64()).ceil() as usize;
         Arc::new(Self {
             recorder,
             frontend,
@@ -224,6 +227,7 @@ impl Live {
             faults,
             lifecycle,
             interval,
+            window: needed.max(WINDOW),
             viewers: Mutex::default(),
             latest: RwLock::default(),
         })
@@ -289,7 +293,7 @@ impl Live {
             draws: self.recorder.take_draws(),
             calls,
         });
-        while history.intervals.len() > WINDOW {
+        while history.intervals.len() > self.window {
             history.intervals.pop_front();
         }
         history.totals = totals;
@@ -362,27 +366,18 @@ impl Live {
     ) -> Snapshot {
         let seconds = intervals.iter().map(|i| i.took.as_secs_f64()).sum::<f64>().max(1e-3);
         let frontend = self.frontend_view(intervals, seconds);
-        let recent = intervals.iter().rev().take(RECENT);
-        let mut recent_outcomes = [[0u64; 5]; 3];
-        for interval in recent {
-            for (sum, calls) in recent_outcomes.iter_mut().zip(&interval.calls) {
-                for (s, n) in sum.iter_mut().zip(calls.outcomes) {
-                    *s += n;
-                }
-            }
-        }
         let services = Service::ALL
             .into_iter()
             .zip(probes)
-            .zip(recent_outcomes)
             .enumerate()
-            .map(|(i, ((service, probe), recent))| {
+            .map(|(i, (service, probe))| {
                 let mut window = CallCounts::default();
                 for interval in intervals {
                     add(&mut window, &interval.calls[i]);
                 }
                 let fault = self.faults.of(service).fault();
-                service_view(service, &window, seconds, state(&recent, &probe), fault)
+                let state = state(&window.outcomes, &probe);
+                service_view(service, &window, seconds, state, fault)
             })
             .collect();
         Snapshot {
@@ -452,7 +447,8 @@ fn share(part: u64, whole: u64) -> f64 {
     if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
 }
 
-/// A dependency's state from its recent calls' outcomes or, without any, from its probe.
+/// A dependency's state from the outcomes of its calls in the window (which is longer than a
+/// call's deadline, so a timed-out call is seen) or, without any, from its probe.
 fn state(recent: &[u64; 5], probe: &Result<Instance, DependencyError>) -> DependencyState {
     let calls: u64 = recent.iter().sum();
     let ok = recent[0];
@@ -464,12 +460,14 @@ fn state(recent: &[u64; 5], probe: &Result<Instance, DependencyError>) -> Depend
         .map(|(outcome, n)| format!("{n} {}", outcome_words(outcome)))
         .collect();
     match (calls, probe) {
-        (0, Ok(by)) => DependencyState { state: State::Up, detail: format!("no calls just now; {by} answers") },
+        (0, Ok(by)) => {
+            DependencyState { state: State::Up, detail: format!("no calls just now; {by} answers") }
+        }
         (0, Err(e)) => DependencyState { state: State::Down, detail: e.to_string() },
         _ if ok == calls => DependencyState { state: State::Up, detail: "every call answered".into() },
         _ => DependencyState {
             state: if ok == 0 { State::Down } else { State::Degraded },
-            detail: format!("of {calls} recent calls: {}", failures.join(", ")),
+            detail: format!("of {calls} calls: {}", failures.join(", ")),
         },
     }
 }
@@ -583,7 +581,7 @@ mod tests {
         assert_eq!(state(&outcomes(5, 0), &probe_down).state, State::Up, "calls outrank the probe");
         assert_eq!(state(&outcomes(3, 2), &probe_ok).state, State::Degraded);
         assert_eq!(state(&outcomes(0, 2), &probe_ok).state, State::Down);
-        assert_eq!(state(&outcomes(0, 2), &probe_ok).detail, "of 2 recent calls: 2 timed out");
+        assert_eq!(state(&outcomes(0, 2), &probe_ok).detail, "of 2 calls: 2 timed out");
         assert_eq!(state(&outcomes(0, 0), &probe_ok).state, State::Up);
         assert_eq!(state(&outcomes(0, 0), &probe_down).state, State::Down);
     }
@@ -592,8 +590,7 @@ mod tests {
     fn shares_are_of_the_calls_each_instance_served() {
         let (v1, v2) = (Instance::new("v1", "a"), Instance::new("v2", "b"));
         let window = CallCounts { served: HashMap::from([(v1, 1), (v2, 3)]), outcomes: [4, 1, 0, 0, 0] };
-        let view =
-            service_view(Service::Letters, &window, 2.0, empty_state("test"), Fault::default());
+        let view = service_view(Service::Letters, &window, 2.0, empty_state("test"), Fault::default());
         let shares: Vec<_> = view.instances.iter().map(|i| (i.served_by.as_str(), i.percent)).collect();
         assert_eq!(shares, [("v2@b", 75), ("v1@a", 25)]);
         assert_eq!((view.calls_per_second, view.error_rate), (2.5, 0.2));
@@ -606,7 +603,10 @@ mod tests {
         let v1 = Instance::new("v1", "a");
         let before = CallCounts { served: HashMap::from([(v1.clone(), 4)]), outcomes: [4, 0, 0, 0, 0] };
         let now = CallCounts { served: HashMap::from([(v1, 4)]), outcomes: [4, 2, 0, 0, 0] };
-        assert_eq!(difference(&now, &before), CallCounts { served: HashMap::new(), outcomes: [0, 2, 0, 0, 0] });
+        assert_eq!(
+            difference(&now, &before),
+            CallCounts { served: HashMap::new(), outcomes: [0, 2, 0, 0, 0] }
+        );
     }
 
     #[test]
@@ -622,22 +622,24 @@ mod tests {
 
     #[test]
     fn a_frame_is_one_server_sent_event() {
-        let text = String::from_utf8(frame(&Snapshot {
-            at: "t".into(),
-            window_seconds: 5.0,
-            frontend: FrontendView {
-                served_by: "0.1.0@x".into(),
-                draws_per_second: 0.0,
-                error_rate: 0.0,
-                p50_ms: None,
-                p99_ms: None,
-                text: FiguresText { rate: "".into(), errors: "".into(), p50: "".into(), p99: "".into() },
-            },
-            services: Vec::new(),
-            database: empty_state("line\nbreak"),
-            viewers: 1,
-        })
-        .to_vec())
+        let text = String::from_utf8(
+            frame(&Snapshot {
+                at: "t".into(),
+                window_seconds: 5.0,
+                frontend: FrontendView {
+                    served_by: "0.1.0@x".into(),
+                    draws_per_second: 0.0,
+                    error_rate: 0.0,
+                    p50_ms: None,
+                    p99_ms: None,
+                    text: FiguresText { rate: "".into(), errors: "".into(), p50: "".into(), p99: "".into() },
+                },
+                services: Vec::new(),
+                database: empty_state("line\nbreak"),
+                viewers: 1,
+            })
+            .to_vec(),
+        )
         .unwrap_or_default();
         assert!(text.starts_with("retry: 2000\nevent: snapshot\ndata: {"), "{text}");
         assert!(text.ends_with("}\n\n"));

@@ -119,9 +119,10 @@ impl Recorder {
             calls.outcomes[i].fetch_add(1, Ordering::Relaxed);
         }
         let Some(by) = by else { return };
-        let known = calls.served.read().ok().and_then(|served| {
-            served.get(by).map(|count| count.fetch_add(1, Ordering::Relaxed)).map(|_| ())
-        });
+        let known =
+            calls.served.read().ok().and_then(|served| {
+                served.get(by).map(|count| count.fetch_add(1, Ordering::Relaxed)).map(|_| ())
+            });
         if known.is_none()
             && let Ok(mut served) = calls.served.write()
         {
@@ -212,7 +213,9 @@ mod tests {
             text.contains(r#"prizegen_dependency_served_total{dependency="letters",served_by="v1@a"} 2"#),
             "{text}"
         );
-        assert!(text.contains(r#"prizegen_dependency_served_total{dependency="letters",served_by="v2@b"} 1"#));
+        assert!(
+            text.contains(r#"prizegen_dependency_served_total{dependency="letters",served_by="v2@b"} 1"#)
+        );
     }
 
     #[test]

@@ -131,7 +131,9 @@ mod tests {
     #[test]
     fn the_modules_write_text_not_html() {
         for (name, module) in [("verify.js", VERIFIER), ("live.js", LIVE)] {
-            for banned in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", ".style.", "eval("] {
+            for banned in
+                ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", ".style.", "eval("]
+            {
                 assert!(!module.contains(banned), "{name} uses {banned}");
             }
             assert!(module.contains("textContent"), "{name}");

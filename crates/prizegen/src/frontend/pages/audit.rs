@@ -5,11 +5,11 @@
 //! which recompute the hashes themselves rather than take this page's word.
 
 use super::{Frame, money, render};
+use crate::contract::faults::Fault;
 use crate::frontend::Frontend;
 use crate::frontend::auth::Visitor;
 use crate::frontend::error::PageError;
 use crate::frontend::view::rfc3339;
-use crate::contract::faults::Fault;
 use crate::store::AuditEntry;
 use askama::Template;
 use axum::extract::{Query, State};
