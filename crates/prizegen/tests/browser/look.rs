@@ -69,6 +69,7 @@ async fn pages(app: &TestApp) -> Vec<(String, String)> {
         ("fairness", "/fairness"),
         ("audit", "/audit"),
         ("stats", "/stats"),
+        ("live", "/live"),
         ("not-found", "/nowhere"),
         ("draw-not-found", "/draws/no-such-draw"),
         ("play-account-prize", "/play/account-prize"),

@@ -17,6 +17,7 @@ mod admin;
 mod audit;
 mod character;
 mod common;
+mod live;
 mod look;
 mod players;
 mod prize_pool;

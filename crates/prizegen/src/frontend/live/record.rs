@@ -46,6 +46,7 @@ struct Calls {
 }
 
 /// The counters the draw path bumps.
+#[derive(Default)]
 pub struct Recorder {
     draws: Mutex<DrawBucket>,
     calls: [Calls; 3],
@@ -62,18 +63,6 @@ pub struct Recorder {
 pub struct UpLabels {
     /// `letters`, `numbers`, `rules` or `database`.
     pub dependency: &'static str,
-}
-
-impl Default for Recorder {
-    fn default() -> Self {
-        Self {
-            draws: Mutex::default(),
-            calls: Default::default(),
-            viewers: Gauge::default(),
-            viewers_dropped: Counter::default(),
-            up: Family::default(),
-        }
-    }
 }
 
 /// One dependency's counters as read at one moment.
