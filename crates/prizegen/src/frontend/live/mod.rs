@@ -42,6 +42,9 @@ const WINDOW: usize = 5;
 /// How long the ticker waits for the dependencies' `/healthz` and the database's ping.
 const PROBE_TIMEOUT: Duration = Duration::from_millis(400);
 
+/// How often the campaign gauges are read again.
+const CAMPAIGNS_EVERY: Duration = Duration::from_secs(5);
+
 /// The live view of one front end.
 pub struct Live {
     recorder: Arc<Recorder>,
@@ -202,6 +205,8 @@ struct History {
     /// The cumulative counters at the last tick.
     totals: [CallCounts; 3],
     last: Instant,
+    /// When the campaigns were last read for their gauges.
+    campaigns_read: Option<Instant>,
 }
 
 impl Live {
@@ -248,6 +253,7 @@ impl Live {
                     intervals: VecDeque::new(),
                     totals: Service::ALL.map(|s| live.recorder.calls(s)),
                     last: Instant::now(),
+                    campaigns_read: None,
                 });
                 live.tick(history).await;
             }
@@ -306,6 +312,14 @@ impl Live {
             self.set_up(service.service, service.state.state);
         }
         self.set_up("database", snapshot.database.state);
+        if history.campaigns_read.is_none_or(|at| at.elapsed() >= CAMPAIGNS_EVERY) {
+            history.campaigns_read = Some(Instant::now());
+            match tokio::time::timeout(PROBE_TIMEOUT, self.store.campaigns()).await {
+                Ok(Ok(campaigns)) => self.recorder.campaigns(&campaigns),
+                Ok(Err(error)) => tracing::debug!(%error, "reading the campaigns for their gauges failed"),
+                Err(_) => tracing::debug!("reading the campaigns for their gauges timed out"),
+            }
+        }
         let frame = frame(&snapshot);
         if let Ok(mut latest) = self.latest.write() {
             *latest = (frame.clone(), Some(Arc::new(snapshot)));

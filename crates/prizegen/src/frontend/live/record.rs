@@ -56,6 +56,19 @@ pub struct Recorder {
     pub viewers_dropped: Counter,
     /// 1 while a dependency answers (see `Live`), by name; the database's too.
     pub up: Family<UpLabels, Gauge>,
+    /// Each campaign's budget, for those that have one (read every few seconds, not per draw).
+    pub campaign_budget: Family<CampaignLabels, Gauge>,
+    /// What each campaign with a budget has awarded.
+    pub campaign_spent: Family<CampaignLabels, Gauge>,
+}
+
+/// Labels of the campaign gauges.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, prometheus_client::encoding::EncodeLabelSet)]
+pub struct CampaignLabels {
+    /// Its slug.
+    pub campaign: String,
+    /// Its game.
+    pub game: String,
 }
 
 /// Labels of `prizegen_dependency_up`.
@@ -87,6 +100,16 @@ impl Recorder {
             "dependency_up",
             "1 while a dependency answers the front end (its recent calls, or a probe every second)",
             self.up.clone(),
+        );
+        registry.register(
+            "campaign_budget_pence",
+            "A campaign's budget, for campaigns with one (read every few seconds)",
+            self.campaign_budget.clone(),
+        );
+        registry.register(
+            "campaign_spent_pence",
+            "What a campaign with a budget has awarded (read every few seconds)",
+            self.campaign_spent.clone(),
         );
         registry.register_collector(Box::new(Served(self.clone())));
     }
@@ -122,6 +145,19 @@ impl Recorder {
     /// The draws since the last call, leaving an empty bucket.
     pub fn take_draws(&self) -> DrawBucket {
         self.draws.lock().map(|mut bucket| std::mem::take(&mut *bucket)).unwrap_or_default()
+    }
+
+    /// Sets the campaign gauges to `campaigns` (those without a budget, or gone, disappear).
+    pub fn campaigns(&self, campaigns: &[crate::store::Campaign]) {
+        self.campaign_budget.clear();
+        self.campaign_spent.clear();
+        for campaign in campaigns {
+            let Some(budget) = campaign.budget_pence else { continue };
+            let labels = CampaignLabels { campaign: campaign.slug.clone(), game: campaign.game.clone() };
+            self.campaign_budget.get_or_create(&labels).set(i64::try_from(budget).unwrap_or(i64::MAX));
+            let spent = i64::try_from(campaign.spent_pence).unwrap_or(i64::MAX);
+            self.campaign_spent.get_or_create(&labels).set(spent);
+        }
     }
 
     /// `service`'s counters now.
@@ -205,6 +241,36 @@ mod tests {
         assert!(
             text.contains(r#"prizegen_dependency_served_total{dependency="letters",served_by="v2@b"} 1"#)
         );
+    }
+
+    #[test]
+    fn campaigns_with_a_budget_have_gauges_and_the_others_none() {
+        let recorder = Arc::new(Recorder::default());
+        let mut registry = Registry::with_prefix("prizegen");
+        recorder.register(&mut registry);
+        let campaign = |slug: &str, budget| crate::store::Campaign {
+            slug: slug.into(),
+            name: "n".into(),
+            venue: "v".into(),
+            date: "2026-07-04".into(),
+            game: "attack".into(),
+            budget_pence: budget,
+            spent_pence: 700,
+            active: true,
+        };
+        recorder.campaigns(&[campaign("gig", Some(1000)), campaign("free", None)]);
+        recorder.campaigns(&[campaign("gig", Some(1200))]);
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &registry).unwrap_or_default();
+        assert!(
+            text.contains(r#"prizegen_campaign_budget_pence{campaign="gig",game="attack"} 1200"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"prizegen_campaign_spent_pence{campaign="gig",game="attack"} 700"#),
+            "{text}"
+        );
+        assert!(!text.contains("free"), "{text}");
     }
 
     #[test]
