@@ -10,6 +10,7 @@ use prometheus_client::metrics::MetricType;
 use prometheus_client::metrics::counter::{ConstCounter, Counter};
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -46,9 +47,14 @@ struct Calls {
 }
 
 /// The counters the draw path bumps.
-#[derive(Default)]
 pub struct Recorder {
     draws: Mutex<DrawBucket>,
+    /// Draws by outcome, for Prometheus: `ok` and `failed` (the server's fault), handles made once.
+    draws_total: Family<OutcomeLabels, Counter>,
+    draws_ok: Counter,
+    draws_failed: Counter,
+    /// Time to make a draw, for Prometheus.
+    draw_seconds: Histogram,
     calls: [Calls; 3],
     /// Open `/live` event streams.
     pub viewers: Gauge,
@@ -60,6 +66,35 @@ pub struct Recorder {
     pub campaign_budget: Family<CampaignLabels, Gauge>,
     /// What each campaign with a budget has awarded.
     pub campaign_spent: Family<CampaignLabels, Gauge>,
+}
+
+/// Labels of `prizegen_draws_total`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, prometheus_client::encoding::EncodeLabelSet)]
+pub struct OutcomeLabels {
+    /// `ok` or `failed`.
+    pub outcome: &'static str,
+}
+
+impl Default for Recorder {
+    fn default() -> Self {
+        let draws_total = Family::<OutcomeLabels, Counter>::default();
+        let draws_ok = draws_total.get_or_create(&OutcomeLabels { outcome: "ok" }).clone();
+        let draws_failed = draws_total.get_or_create(&OutcomeLabels { outcome: "failed" }).clone();
+        Self {
+            draws: Mutex::default(),
+            draws_total,
+            draws_ok,
+            draws_failed,
+            // 250 µs … ~8 s.
+            draw_seconds: Histogram::new(exponential_buckets(0.00025, 2.0, 16)),
+            calls: Default::default(),
+            viewers: Gauge::default(),
+            viewers_dropped: Counter::default(),
+            up: Family::default(),
+            campaign_budget: Family::default(),
+            campaign_spent: Family::default(),
+        }
+    }
 }
 
 /// Labels of the campaign gauges.
@@ -90,6 +125,16 @@ pub struct CallCounts {
 impl Recorder {
     /// Registers the metrics `/live` shares with `/metrics`.
     pub fn register(self: &Arc<Self>, registry: &mut Registry) {
+        registry.register(
+            "draws",
+            "Draws and prize-pool claims made, by outcome: ok, or failed on the server's side",
+            self.draws_total.clone(),
+        );
+        registry.register(
+            "draw_duration_seconds",
+            "Time to make a draw or a prize-pool claim (refused requests are not draws)",
+            self.draw_seconds.clone(),
+        );
         registry.register("live_viewers", "Open /live event streams", self.viewers.clone());
         registry.register(
             "live_viewers_dropped",
@@ -116,6 +161,12 @@ impl Recorder {
 
     /// One draw (or prize-pool claim) that took `took`; `failed`: the server's fault.
     pub fn draw(&self, took: Duration, failed: bool) {
+        if failed {
+            self.draws_failed.inc()
+        } else {
+            self.draws_ok.inc()
+        };
+        self.draw_seconds.observe(took.as_secs_f64());
         let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
         if let Ok(mut bucket) = self.draws.lock() {
             bucket.latency.saturating_record(micros.max(1));
@@ -282,5 +333,13 @@ mod tests {
         assert_eq!((bucket.latency.len(), bucket.failed), (2, 1));
         assert_eq!(bucket.latency.value_at_quantile(1.0) / 1000, 4);
         assert_eq!(recorder.take_draws().latency.len(), 0, "taken");
+        assert_eq!((recorder.draws_ok.get(), recorder.draws_failed.get()), (1, 1));
+        let recorder = Arc::new(recorder);
+        let mut registry = Registry::with_prefix("prizegen");
+        recorder.register(&mut registry);
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &registry).unwrap_or_default();
+        assert!(text.contains("prizegen_draw_duration_seconds_count 2"), "{text}");
+        assert!(text.contains(r#"prizegen_draws_total{outcome="failed"} 1"#), "{text}");
     }
 }
