@@ -42,6 +42,8 @@ need ansible-playbook "$pip_hint"
 need ansible-lint "$pip_hint"
 need openssl "apt-get install openssl"
 need curl "apt-get install curl (with TLS: Debian's is built with OpenSSL)"
+need promtool "apt-get install prometheus (Debian's package has promtool)"
+need python3 "apt-get install python3"
 docker stack config --help >/dev/null 2>&1 \
     || fail "this docker CLI has no 'docker stack config' (needs version 23 or later): $(docker --version)"
 
@@ -66,7 +68,32 @@ echo "stack.yaml: valid"
 
 step "docker-compose config -f compose.yaml ($("$compose_bin" version --short 2>/dev/null || echo "$compose_bin"))"
 "$compose_bin" -f compose.yaml config --quiet || fail "compose rejected compose.yaml"
-echo "compose.yaml: valid"
+"$compose_bin" -f compose.yaml --profile observability config --quiet \
+    || fail "compose rejected compose.yaml with the observability profile"
+echo "compose.yaml: valid, with and without the observability profile"
+
+step "promtool: observability/prometheus.yml, alerts.yml and their unit tests ($(promtool --version 2>&1 | head -n 1))"
+promtool check config observability/prometheus.yml || fail "promtool rejected prometheus.yml"
+promtool check rules observability/alerts.yml || fail "promtool rejected alerts.yml"
+(cd observability && promtool test rules alerts.test.yml) || fail "an alert rule test failed"
+# The Grafana dashboard: JSON, every panel queries the provisioned data source, and every
+# panel query is one promtool can parse (Grafana's \$__rate_interval stood in for by 1m).
+python3 - observability/grafana/dashboards/prizegen.json observability/grafana/provisioning/datasources/prometheus.yml <<'PY' \
+    || fail "the Grafana dashboard is not as expected"
+import json, re, subprocess, sys
+dashboard = json.load(open(sys.argv[1]))
+uid = re.search(r"uid: (\S+)", open(sys.argv[2]).read()).group(1)
+assert dashboard["uid"] and dashboard["panels"], "a dashboard with panels"
+for panel in dashboard["panels"]:
+    assert panel["datasource"]["uid"] == uid, f"{panel['title']}: data source {panel['datasource']}"
+    assert panel["targets"], f"{panel['title']}: no query"
+    for target in panel["targets"]:
+        expr = target["expr"].replace("$__rate_interval", "1m")
+        check = subprocess.run(["promtool", "check", "rules", "/dev/stdin"], capture_output=True, text=True,
+                               input=json.dumps({"groups": [{"name": "g", "rules": [{"record": "panel", "expr": expr}]}]}))
+        assert check.returncode == 0, f"{panel['title']}: {expr}: {check.stdout}{check.stderr}"
+print(f"dashboard: {len(dashboard['panels'])} panels, every query parses")
+PY
 
 step "kubernetes-validate --strict k8s/*.yaml ($(kubernetes-validate --version))"
 manifests=()

@@ -40,6 +40,7 @@ fn have_tools() -> bool {
         "ansible-playbook",
         "ansible-lint",
         "python3",
+        "promtool",
     ]
     .into_iter()
     .filter(|program| !on_path(program))
