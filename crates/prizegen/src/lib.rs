@@ -21,6 +21,7 @@ pub mod server;
 pub mod store;
 pub mod telemetry;
 pub mod tls;
+pub mod trace;
 pub mod verify;
 
 /// What went wrong underneath an error of this crate (`StoreError`, `ApiError`): the driver's or

@@ -58,7 +58,9 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(command: Command) -> anyhow::Result<()> {
-    match command {
+    // Traces, when the OTEL_* variables ask for them; what is queued is sent before the exit.
+    crate::trace::export::init_from_env().map_err(|e| e.context("the OpenTelemetry settings"))?;
+    let result = match command {
         Command::Up(args) => up::run(args).await,
         Command::Serve { service } => serve(service).await,
         Command::Verify(_)
@@ -67,7 +69,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
         | Command::Stream(_)
         | Command::Outcomes(_)
         | Command::Audit { .. } => unreachable!("handled before"),
-    }
+    };
+    crate::trace::export::shutdown(std::time::Duration::from_secs(5)).await;
+    result
 }
 
 /// `prizegen load`: exit 0 when every request succeeded, 1 when any failed.

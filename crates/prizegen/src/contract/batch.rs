@@ -45,6 +45,10 @@ pub struct BatchItem {
     /// The request id of the draw this call belongs to, for the service's log.
     #[serde(default)]
     pub request_id: Option<String>,
+    /// The W3C `traceparent` of the call (the caller's span for it), when traces are on: the
+    /// parent of the service's span for this item, in the draw's own trace.
+    #[serde(default)]
+    pub traceparent: Option<String>,
     /// The single call's body, e.g. `{"key": "<64 hex>"}`: any JSON, answered as the single
     /// call would answer it (a body that is not an object is that item's 422).
     #[schema(value_type = serde_json::Value)]
@@ -58,6 +62,9 @@ pub struct OutgoingItem<'a> {
     pub path: &'a str,
     /// The draw's request id.
     pub request_id: &'a str,
+    /// The call's `traceparent`, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub traceparent: Option<String>,
     /// The single call's body.
     pub body: &'a RawValue,
 }

@@ -20,6 +20,7 @@
 
 use super::clients::{DependencyError, Raw, Transport, raw_bytes};
 use crate::contract::batch::{self, BatchAnswer, OutgoingBatch, OutgoingItem};
+use crate::trace::{Kind, Span, TraceContext};
 use bytes::Bytes;
 use http::StatusCode;
 use serde_json::value::RawValue;
@@ -58,6 +59,8 @@ impl Config {
 struct Call {
     path: Box<str>,
     request_id: Box<str>,
+    /// The call's own span (its client span in the draw's trace), if traced.
+    trace: Option<TraceContext>,
     body: Box<RawValue>,
     answer: oneshot::Sender<Result<Raw, DependencyError>>,
 }
@@ -103,19 +106,20 @@ impl Batcher {
         path: &str,
         body: Box<RawValue>,
         request_id: &str,
+        trace: Option<TraceContext>,
     ) -> Result<Raw, DependencyError> {
         let shared = &self.shared;
         if !shared.route_expected() {
-            return shared.transport.exchange(path, raw_bytes(body), request_id).await;
+            return shared.transport.exchange(path, raw_bytes(body), request_id, trace).await;
         }
         if shared.waiting.load(Ordering::Acquire) == 0
             && let Ok(slot) = shared.slots.clone().try_acquire_owned()
         {
-            let answer = shared.transport.exchange(path, raw_bytes(body), request_id).await;
+            let answer = shared.transport.exchange(path, raw_bytes(body), request_id, trace).await;
             drop(slot);
             return answer;
         }
-        self.submit(path, body, request_id).await
+        self.submit(path, body, request_id, trace).await
     }
 
     /// Queues a call and waits for its answer.
@@ -124,9 +128,10 @@ impl Batcher {
         path: &str,
         body: Box<RawValue>,
         request_id: &str,
+        trace: Option<TraceContext>,
     ) -> Result<Raw, DependencyError> {
         let (answer, answered) = oneshot::channel();
-        let call = Call { path: path.into(), request_id: request_id.into(), body, answer };
+        let call = Call { path: path.into(), request_id: request_id.into(), trace, body, answer };
         let stopped = || self.shared.transport.contract("the front end's batcher has stopped".to_owned());
         self.shared.waiting.fetch_add(1, Ordering::AcqRel);
         if self.queue.send(call).await.is_err() {
@@ -160,7 +165,12 @@ impl Shared {
         let outgoing = OutgoingBatch {
             items: calls
                 .iter()
-                .map(|c| OutgoingItem { path: &c.path, request_id: &c.request_id, body: &c.body })
+                .map(|c| OutgoingItem {
+                    path: &c.path,
+                    request_id: &c.request_id,
+                    traceparent: c.trace.map(|t| t.header()),
+                    body: &c.body,
+                })
                 .collect(),
         };
         let json = match serde_json::to_vec(&outgoing) {
@@ -170,9 +180,31 @@ impl Shared {
         drop(outgoing);
         // The batch request carries the first call's request id; each item carries its own.
         let path = batch::path(service.as_str());
-        let raw = match transport.exchange_within(&path, json, &calls[0].request_id).await {
-            Ok(raw) => raw,
-            Err(error) => return answer_all(calls, &error),
+        // The batch carries calls of several draws, so it belongs to none of their traces: it is
+        // a trace of its own, linked to each call's span (each item carries its own
+        // `traceparent`, the parent of the service's span for it).
+        let mut span = Span::start("frontend", || format!("POST {path}"), Kind::Client, None);
+        if span.is_recording() {
+            span.set("prizegen.dependency", service.as_str());
+            span.set("prizegen.batch.calls", i64::try_from(calls.len()).unwrap_or(i64::MAX));
+            for call in &calls {
+                if let Some(trace) = call.trace {
+                    span.link(trace);
+                }
+            }
+        }
+        let exchanged = transport.exchange_within(&path, json, &calls[0].request_id, span.context()).await;
+        let raw = match exchanged {
+            Ok(raw) => {
+                span.set("http.response.status_code", i64::from(raw.status.as_u16()));
+                span.end();
+                raw
+            }
+            Err(error) => {
+                span.fail(error.to_string());
+                span.end();
+                return answer_all(calls, &error);
+            }
         };
         match raw.status {
             StatusCode::OK => self.answer_items(calls, raw),
@@ -220,8 +252,9 @@ impl Shared {
         for call in calls {
             let transport = self.transport.clone();
             tokio::spawn(async move {
-                let Call { path, request_id, body, answer } = call;
-                let _ = answer.send(transport.exchange_within(&path, raw_bytes(body), &request_id).await);
+                let Call { path, request_id, trace, body, answer } = call;
+                let _ =
+                    answer.send(transport.exchange_within(&path, raw_bytes(body), &request_id, trace).await);
             });
         }
     }

@@ -7,6 +7,7 @@ use super::live::record::Recorder;
 use crate::contract::Instance;
 use crate::server::identity::REQUEST_ID;
 use crate::server::{Metrics, RequestId};
+use crate::trace::{Kind, Span, TraceContext};
 use bytes::Bytes;
 use http::{Request, StatusCode, header};
 use http_body_util::{BodyExt, Full};
@@ -155,11 +156,15 @@ impl ServiceClient {
     ) -> Result<Answer<T>, DependencyError> {
         let transport = &self.transport;
         let started = Instant::now();
+        // The call's span, in the draw's trace; its context travels as the call's `traceparent`.
+        let mut span = Span::start("frontend", || format!("POST {path}"), Kind::Client, request_id.trace());
         let outcome = match serde_json::value::to_raw_value(body) {
-            Ok(json) => tokio::time::timeout(transport.timeout, self.call(path, json, request_id))
-                .await
-                .unwrap_or_else(|_| Err(transport.timed_out()))
-                .and_then(|raw| transport.interpret(raw)),
+            Ok(json) => {
+                tokio::time::timeout(transport.timeout, self.call(path, json, request_id, span.context()))
+                    .await
+                    .unwrap_or_else(|_| Err(transport.timed_out()))
+                    .and_then(|raw| transport.interpret(raw))
+            }
             Err(e) => Err(transport.contract(e.to_string())),
         };
         let (label, by) = match &outcome {
@@ -167,6 +172,14 @@ impl ServiceClient {
             Err(e) => (e.outcome_label(), None),
         };
         transport.recorder.call(transport.service, label, by);
+        if span.is_recording() {
+            span.set("prizegen.dependency", transport.service.as_str());
+            match &outcome {
+                Ok(answer) => span.set("prizegen.served_by", answer.served_by.as_str()),
+                Err(error) => span.fail(error.to_string()),
+            }
+        }
+        span.end();
         transport.metrics.observe_dependency(
             transport.service.as_str(),
             label,
@@ -180,10 +193,11 @@ impl ServiceClient {
         path: &str,
         json: Box<RawValue>,
         request_id: &RequestId,
+        trace: Option<TraceContext>,
     ) -> Result<Raw, DependencyError> {
         match &self.batcher {
-            Some(batcher) => batcher.call(path, json, request_id.as_str()).await,
-            None => self.transport.exchange(path, raw_bytes(json), request_id.as_str()).await,
+            Some(batcher) => batcher.call(path, json, request_id.as_str(), trace).await,
+            None => self.transport.exchange(path, raw_bytes(json), request_id.as_str(), trace).await,
         }
     }
 
@@ -200,7 +214,8 @@ impl ServiceClient {
         timeout: Duration,
     ) -> Result<Instance, DependencyError> {
         let transport = &self.transport;
-        let request = transport.request(http::Method::GET, "/healthz", Bytes::new(), request_id.as_str())?;
+        let request =
+            transport.request(http::Method::GET, "/healthz", Bytes::new(), request_id.as_str(), None)?;
         let response = tokio::time::timeout(timeout, transport.client.request(request))
             .await
             .map_err(|_| DependencyError::Timeout { service: transport.service, timeout })?
@@ -241,10 +256,18 @@ impl Transport {
 
     /// POSTs `json` to `path` and reads the whole answer (no deadline: callers set it), retrying
     /// once on a transport error.
-    pub async fn exchange(&self, path: &str, json: Bytes, request_id: &str) -> Result<Raw, DependencyError> {
+    pub async fn exchange(
+        &self,
+        path: &str,
+        json: Bytes,
+        request_id: &str,
+        trace: Option<TraceContext>,
+    ) -> Result<Raw, DependencyError> {
         let mut attempt = 0;
+        let traceparent = trace.map(|t| t.header());
         let response = loop {
-            let request = self.request(http::Method::POST, path, json.clone(), request_id)?;
+            let request =
+                self.request(http::Method::POST, path, json.clone(), request_id, traceparent.as_deref())?;
             match self.client.request(request).await {
                 Ok(response) => break response,
                 // A pooled connection the server had just closed, or a refused connect to one
@@ -283,8 +306,9 @@ impl Transport {
         path: &str,
         json: Bytes,
         request_id: &str,
+        trace: Option<TraceContext>,
     ) -> Result<Raw, DependencyError> {
-        tokio::time::timeout(self.timeout, self.exchange(path, json, request_id))
+        tokio::time::timeout(self.timeout, self.exchange(path, json, request_id, trace))
             .await
             .unwrap_or_else(|_| Err(self.timed_out()))
     }
@@ -316,12 +340,16 @@ impl Transport {
         path: &str,
         body: Bytes,
         request_id: &str,
+        traceparent: Option<&str>,
     ) -> Result<Request<Full<Bytes>>, DependencyError> {
         let mut request = Request::builder()
             .method(method)
             .uri(format!("{}{path}", self.base))
             .header(header::CONTENT_TYPE, "application/json")
             .header(&REQUEST_ID, request_id);
+        if let Some(traceparent) = traceparent {
+            request = request.header(crate::trace::TRACEPARENT, traceparent);
+        }
         if let Some((name, value)) = self.fault.header() {
             request = request.header(name, value);
         }

@@ -188,7 +188,13 @@ async fn make(front: &Frontend, request: DrawRequest, request_id: &RequestId) ->
             player_id: request.player.as_ref().map(|p| p.id),
             session_check: request.player.as_ref().and_then(|p| p.check.clone()),
         };
-        match front.store.insert_draw(draw.clone()).await? {
+        let mut span = database_span(front, "INSERT draws", request_id);
+        let inserted = front.store.insert_draw(draw.clone()).await;
+        if let Err(error) = &inserted {
+            span.fail(error.to_string());
+        }
+        span.end();
+        match inserted? {
             InsertOutcome::Inserted(award) => {
                 let player = request.player.as_ref().map(|p| p.name.clone());
                 let draw = stored(draw, award, seed.hash.to_string(), player);
@@ -226,6 +232,21 @@ async fn make(front: &Frontend, request: DrawRequest, request_id: &RequestId) ->
         }
     }
     Err(DrawError::Exhausted)
+}
+
+/// A span for a database statement of the draw `request_id` is making.
+fn database_span(front: &Frontend, statement: &'static str, request_id: &RequestId) -> crate::trace::Span {
+    let mut span = crate::trace::Span::start(
+        "frontend",
+        || statement.into(),
+        crate::trace::Kind::Client,
+        request_id.trace(),
+    );
+    if span.is_recording() {
+        span.set("db.system", front.store.system());
+        span.set("db.operation", statement.split(' ').next().unwrap_or(statement));
+    }
+    span
 }
 
 /// Refuses a draw for a campaign that does not exist, is inactive, or is for another game.

@@ -2,8 +2,10 @@
 //! process, to the same router that serves the single calls, so an item's answer is the single
 //! call's answer by construction, errors included.
 
-use super::{ApiError, ApiJson};
+use super::{ApiError, ApiJson, RequestId};
 use crate::contract::batch::{self, BatchAnswer, BatchItem, BatchRequest, ItemAnswer};
+use crate::trace::{Kind, Span, TraceContext};
+use axum::Extension;
 use axum::Router;
 use axum::body::Body;
 use http::{Method, Request, header};
@@ -25,11 +27,20 @@ pub fn add(contract: Router, service: &'static str, doc: &mut OpenApi) -> Router
     let single = contract.clone();
     contract.route(
         &batch::path(service),
-        axum::routing::post(move |ApiJson(request): ApiJson<BatchRequest>| answer(single.clone(), request)),
+        axum::routing::post(
+            move |Extension(id): Extension<RequestId>, ApiJson(request): ApiJson<BatchRequest>| {
+                answer(single.clone(), service, id.trace(), request)
+            },
+        ),
     )
 }
 
-async fn answer(single: Router, request: BatchRequest) -> Result<axum::Json<BatchAnswer>, ApiError> {
+async fn answer(
+    single: Router,
+    service: &'static str,
+    batch: Option<TraceContext>,
+    request: BatchRequest,
+) -> Result<axum::Json<BatchAnswer>, ApiError> {
     if request.items.len() > batch::MAX_ITEMS {
         let message =
             format!("a batch carries at most {} items, not {}", batch::MAX_ITEMS, request.items.len());
@@ -37,7 +48,7 @@ async fn answer(single: Router, request: BatchRequest) -> Result<axum::Json<Batc
     }
     let mut items = Vec::with_capacity(request.items.len());
     for item in request.items {
-        items.push(one(&single, item).await);
+        items.push(one(&single, service, batch, item).await);
     }
     Ok(axum::Json(BatchAnswer { items }))
 }
@@ -45,9 +56,17 @@ async fn answer(single: Router, request: BatchRequest) -> Result<axum::Json<Batc
 /// One item, dispatched to the single-call router. Anything that is not one of this service's
 /// calls is that router's 404, as it would be alone; a batch inside a batch is one too, since
 /// that router has no batch route.
-async fn one(single: &Router, item: BatchItem) -> ItemAnswer {
+async fn one(
+    single: &Router,
+    service: &'static str,
+    batch: Option<TraceContext>,
+    item: BatchItem,
+) -> ItemAnswer {
     use axum::response::IntoResponse;
-    let BatchItem { path, request_id, body } = item;
+    let BatchItem { path, request_id, traceparent, body } = item;
+    // The item's span: the child of its call's span in the draw's trace, linked to the batch.
+    let parent = traceparent.as_deref().and_then(TraceContext::parse);
+    let mut span = Span::start(service, || format!("POST {path}"), Kind::Server, parent);
     let body: Box<str> = body.into();
     let mut request = Request::builder().method(Method::POST).uri(&path);
     request = request.header(header::CONTENT_TYPE, "application/json");
@@ -62,6 +81,19 @@ async fn one(single: &Router, item: BatchItem) -> ItemAnswer {
         Err(_) => ApiError::not_found("not_found", format!("{path:?} is not a path")).into_response(),
     };
     let status = response.status().as_u16();
+    if span.is_recording() {
+        if let Some(batch) = batch {
+            span.link(batch);
+        }
+        span.set("http.route", path.as_str());
+        span.set("http.response.status_code", i64::from(status));
+        span.set("prizegen.request_id", request_id.as_deref().unwrap_or("-"));
+        span.set("prizegen.batch_item", true);
+        if status >= 500 {
+            span.fail(format!("answered {status}"));
+        }
+    }
+    span.end();
     let bytes = axum::body::to_bytes(response.into_body(), ITEM_ANSWER_LIMIT).await.unwrap_or_default();
     tracing::debug!(request_id = request_id.as_deref().unwrap_or("-"), %path, status, "batch item");
     let text = String::from_utf8(bytes.to_vec()).unwrap_or_default();

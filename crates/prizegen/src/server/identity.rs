@@ -62,14 +62,26 @@ impl Identity {
     }
 }
 
-/// The id of one request through all four services, for logs and support.
+/// The id of one request through all four services, for logs and support, and the trace
+/// span serving it (when traces are on or a `traceparent` came with it): what the calls it
+/// makes pass on.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RequestId(String);
+pub struct RequestId(String, Option<crate::trace::TraceContext>);
 
 impl RequestId {
     /// A fresh id.
     pub fn generate() -> Self {
-        Self(uuid::Uuid::new_v4().simple().to_string())
+        Self(uuid::Uuid::new_v4().simple().to_string(), None)
+    }
+
+    /// The same id, within the span `trace`.
+    pub fn in_trace(self, trace: Option<crate::trace::TraceContext>) -> Self {
+        Self(self.0, trace)
+    }
+
+    /// The span serving this request, the parent of what it does.
+    pub fn trace(&self) -> Option<crate::trace::TraceContext> {
+        self.1
     }
 
     /// Accepts an incoming id if it is short and plain; anything else is replaced, so a
@@ -81,7 +93,7 @@ impl RequestId {
                 (1..=64).contains(&s.len())
                     && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
             })
-            .map(|s| Self(s.to_owned()))
+            .map(|s| Self(s.to_owned(), None))
             .unwrap_or_else(Self::generate)
     }
 

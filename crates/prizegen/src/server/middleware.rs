@@ -39,6 +39,20 @@ pub async fn observe(State(observe): State<Arc<Observe>>, mut req: Request, next
     let request_id = RequestId::from_header(req.headers().get(&REQUEST_ID));
     let route = req.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str).to_owned();
     let method = req.method().clone();
+    // The request's trace span: the child of an incoming `traceparent` (or a root). With traces
+    // off it records nothing and passes an incoming context on.
+    let parent = req
+        .headers()
+        .get(crate::trace::TRACEPARENT)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::trace::TraceContext::parse);
+    let mut trace = crate::trace::Span::start(
+        observe.identity.service,
+        || format!("{method} {route}"),
+        crate::trace::Kind::Server,
+        parent,
+    );
+    let request_id = request_id.in_trace(trace.context());
     req.extensions_mut().insert(request_id.clone());
     // The client, for the log line and for what limits requests by client; without a peer (a
     // request made in-process, as tests do) the unspecified address.
@@ -48,8 +62,15 @@ pub async fn observe(State(observe): State<Arc<Observe>>, mut req: Request, next
     // The span carries only what every line of the request needs. Its fields are formatted
     // when it is created (four spans per draw), so method and route go on the one line that
     // reports the request instead.
-    let span =
-        tracing::info_span!("request", request_id = request_id.as_str(), service = observe.identity.service);
+    let span = tracing::info_span!(
+        "request",
+        request_id = request_id.as_str(),
+        service = observe.identity.service,
+        trace_id = tracing::field::Empty
+    );
+    if let Some(context) = request_id.trace() {
+        span.record("trace_id", context.trace_id_hex());
+    }
     let outcome = tokio::time::timeout(observe.request_timeout, next.run(req)).instrument(span.clone()).await;
     let mut response = outcome.unwrap_or_else(|_| {
         ApiError::new(
@@ -91,6 +112,16 @@ pub async fn observe(State(observe): State<Arc<Observe>>, mut req: Request, next
             _ => tracing::debug!(method, route, status = code, ms, client, "request served"),
         }
     });
+    if trace.is_recording() {
+        trace.set("http.request.method", method.as_str());
+        trace.set("http.route", route.as_str());
+        trace.set("http.response.status_code", i64::from(status.as_u16()));
+        trace.set("prizegen.request_id", request_id.as_str());
+        if status.is_server_error() {
+            trace.fail(status.to_string());
+        }
+    }
+    trace.end();
     let labels = RouteLabels { route, method: method.as_str().to_owned(), status: status.as_u16() };
     observe.metrics.requests.get_or_create(&labels).inc();
     observe.metrics.request_seconds.get_or_create(&RouteOnly { route: labels.route }).observe(seconds);

@@ -432,6 +432,14 @@ impl Store {
         backend!(self.outcome_counts(game, campaign))
     }
 
+    /// The database system, as OpenTelemetry's `db.system` names it.
+    pub fn system(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Sqlx(store) => store.system(),
+        }
+    }
+
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         backend!(self.ping())

@@ -57,6 +57,14 @@ pub struct SqlxStore {
 }
 
 impl SqlxStore {
+    /// `postgresql` or `mysql`, as OpenTelemetry's `db.system` names them.
+    pub fn system(&self) -> &'static str {
+        match self.dialect {
+            Dialect::Postgres => "postgresql",
+            Dialect::MySql => "mysql",
+        }
+    }
+
     /// Connects, migrates (one replica at a time) and creates the default campaigns.
     pub async fn open(url: &str, dialect: Dialect, options: SqlOptions) -> anyhow::Result<Self> {
         use anyhow::Context;
