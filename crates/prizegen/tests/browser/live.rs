@@ -42,6 +42,9 @@ impl Balancer {
             skip::because("nginx is not installed (apt-get install nginx)");
             return None;
         };
+        // Every call of the contract is a pure function of its body, so nginx may pass a POST on
+        // to the other instance (`non_idempotent`) when the one it tried closed the connection
+        // under it, as a draining instance does.
         let dir = tempfile::tempdir().unwrap();
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let [a, b] = upstreams;
@@ -55,7 +58,7 @@ impl Balancer {
              server 127.0.0.1:{b} max_fails=1 fail_timeout=1s;\n    keepalive 16;\n  }}\n\
              server {{\n    listen 127.0.0.1:{port};\n    location / {{\n      proxy_pass http://letters;\n\
              proxy_http_version 1.1;\n      proxy_set_header Connection \"\";\n\
-             proxy_next_upstream error timeout http_502 http_503;\n    }}\n  }}\n}}\n"
+             proxy_next_upstream error timeout http_502 http_503 non_idempotent;\n    }}\n  }}\n}}\n"
         );
         let conf_path = dir.path().join("nginx.conf");
         std::fs::write(&conf_path, conf).unwrap();
