@@ -167,13 +167,18 @@ async fn state(browser: &Browser, service: &str) -> String {
 #[tokio::test]
 async fn the_page_shows_a_rolling_update_of_letters_and_a_fault_on_numbers() {
     let Some(browser) = Browser::open().await else { return };
+    if let Some(dir) = std::env::var_os("PRIZEGEN_SCREENSHOTS") {
+        std::fs::create_dir_all(dir).unwrap();
+    }
     let ports = [free_port(), free_port()];
     let mut instances =
         vec![letters(ports[0], Impl::V1, "letters-a").await, letters(ports[1], Impl::V1, "letters-b").await];
     let Some(balancer) = Balancer::start(ports) else { return };
     let options = Options {
         override_urls: [Some(balancer.url.clone()), None, None],
-        call_timeout: Duration::from_millis(500),
+        // Generous for a loaded machine (a slower call would fail a draw of the update); the
+        // fault below adds 4 s, well past it.
+        call_timeout: Duration::from_millis(1500),
         ..Options::default()
     };
     let Some(app) = TestApp::spawn_with(options).await else { return };
@@ -226,11 +231,11 @@ async fn the_page_shows_a_rolling_update_of_letters_and_a_fault_on_numbers() {
         let url = format!("{}/api/v1/faults/numbers", app.url);
         app.http.put(url).bearer_auth(ADMIN_TOKEN).json(&fault).send()
     };
-    assert_eq!(switch(json!({"latency_ms": 2000})).await.unwrap().status(), 200);
+    assert_eq!(switch(json!({"latency_ms": 4000})).await.unwrap().status(), 200);
     until_shown(&browser, "numbers down", async |b: &Browser| state(b, "numbers").await, |s| s == "down")
         .await;
     let fault = browser.text("#live-numbers [data-field='fault']").await;
-    assert_eq!(fault, "+2000 ms");
+    assert_eq!(fault, "+4000 ms");
     assert_eq!(state(&browser, "letters").await, "up", "only numbers is down");
     look_at(&browser, "live-4-fault", 1280).await;
     look_at(&browser, "live-4-fault", 375).await;
