@@ -226,11 +226,6 @@ impl Span {
         Self { data, context: Some(context) }
     }
 
-    /// A span that records nothing and carries no context.
-    pub fn none() -> Self {
-        Self { data: None, context: None }
-    }
-
     /// Its context, for its children and the `traceparent` of a call it makes.
     pub fn context(&self) -> Option<TraceContext> {
         self.context
