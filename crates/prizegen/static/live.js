@@ -19,11 +19,15 @@ function row(instance) {
   const tr = document.createElement("tr");
   tr.dataset.servedBy = instance.served_by;
   tr.dataset.impl = instance.implementation;
-  for (const text of [instance.implementation, instance.instance]) {
-    const td = document.createElement("td");
-    td.textContent = text;
-    tr.append(td);
-  }
+  const who = document.createElement("td");
+  const version = document.createElement("span");
+  version.className = "impl";
+  version.textContent = instance.implementation;
+  const name = document.createElement("span");
+  name.className = "instance";
+  name.textContent = instance.instance;
+  who.append(version, " ", name);
+  tr.append(who);
   const share = document.createElement("td");
   const bar = document.createElement("progress");
   bar.max = 100;
